@@ -1,0 +1,143 @@
+package io.mcpgateway.app;
+
+import io.mcpgateway.config.ConfigException;
+import io.mcpgateway.config.ConfigLoader;
+import io.mcpgateway.config.GatewayConfig;
+import io.mcpgateway.config.Role;
+import io.mcpgateway.gateway.GatewayVerticle;
+import io.mcpgateway.management.ManagementVerticle;
+import io.mcpgateway.metrics.MetricsVerticle;
+import io.mcpgateway.metrics.PrometheusMetrics;
+import io.mcpgateway.model.NodeSettings;
+import io.mcpgateway.model.crypto.SecretBox;
+import io.mcpgateway.model.db.PgSettings;
+import io.mcpgateway.model.db.SchemaMigrator;
+import io.mcpgateway.model.ops.Health;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running gateway node. Start-up order: configuration → database (embedded or configured) → schema
+ * migration (JDBC, on this thread, before any event loop runs) → Vert.x (clustered or not) → verticles of
+ * the configured roles → ready. {@link #stop()} reverses it, draining HTTP servers first.
+ */
+public final class Node {
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+  private final Vertx vertx;
+  private final NodeSettings settings;
+  private final EmbeddedDatabase embedded;
+  private final List<String> deployments;
+
+  private Node(Vertx vertx, NodeSettings settings, EmbeddedDatabase embedded, List<String> deployments) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.embedded = embedded;
+    this.deployments = deployments;
+  }
+
+  /** Starts a node; blocks the calling thread (never an event loop) until it is ready or failed. */
+  public static Node start(JsonObject overrides) {
+    long begin = System.nanoTime();
+    GatewayConfig config = loadConfig(overrides);
+    EmbeddedDatabase embedded = null;
+    PgSettings pg;
+    if (config.database().embedded()) {
+      embedded = EmbeddedDatabase.start(config.database().dataDir());
+      pg = embedded.settings(config.database().schema(), config.database().poolSize(), config.database().timeout());
+      LOG.info("Database: embedded PostgreSQL, data in {}", embedded.dataDirectory());
+    } else {
+      pg = PgSettings.fromUri(config.database().url().orElseThrow(), config.database().schema(),
+          config.database().poolSize(), config.database().timeout());
+      LOG.info("Database: {}", pg.describe());
+    }
+    try {
+      var migration = SchemaMigrator.migrate(pg);
+      LOG.info("Schema at version {} ({} migrations applied)", migration.targetSchemaVersion, migration.migrationsExecuted);
+      SecretBox secrets = SecretKeys.resolve(config);
+      LOG.info(config.redisUrl().isPresent()
+          ? "Rate limits: Redis at " + config.redisUrl().get().getHost()
+          : "Rate limits: in-process (no MGW_REDIS_URL; single-node mode)");
+      var settings = new NodeSettings(config, pg, secrets);
+      Vertx vertx = Cluster.vertx(config, new VertxOptions().setMetricsOptions(PrometheusMetrics.options()));
+      List<String> ids = deploy(vertx, settings);
+      Health.markDeployed(vertx, true);
+      LOG.info("mcp-gateway ready in {} ms: roles {}, MCP on {}:{}, management on {}, metrics on {}",
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin), config.roles(), config.http().host(),
+          config.http().port(), config.http().managementPort(), config.http().metricsPort());
+      return new Node(vertx, settings, embedded, ids);
+    } catch (RuntimeException e) {
+      if (embedded != null) {
+        embedded.close();
+      }
+      throw e;
+    }
+  }
+
+  private static GatewayConfig loadConfig(JsonObject overrides) {
+    Vertx bootstrap = Vertx.vertx();
+    try {
+      return ConfigLoader.load(bootstrap, overrides).await();
+    } catch (ConfigException e) {
+      throw e;
+    } catch (Exception e) {
+      if (e.getCause() instanceof ConfigException ce) {
+        throw ce;
+      }
+      throw new IllegalStateException("cannot load configuration: " + e.getMessage(), e);
+    } finally {
+      bootstrap.close();
+    }
+  }
+
+  private static List<String> deploy(Vertx vertx, NodeSettings settings) {
+    var config = settings.config();
+    List<Future<String>> pending = new ArrayList<>();
+    if (config.runs(Role.METRICS)) {
+      pending.add(vertx.deployVerticle(new MetricsVerticle(settings)));
+    }
+    if (config.runs(Role.MANAGEMENT)) {
+      pending.add(vertx.deployVerticle(new ManagementVerticle(settings)));
+    }
+    if (config.runs(Role.GATEWAY)) {
+      pending.add(vertx.deployVerticle(new GatewayVerticle(settings)));
+    }
+    try {
+      Future.all(pending).await();
+    } catch (Exception e) {
+      vertx.close().await();
+      throw new IllegalStateException("a verticle failed to start: " + e.getMessage(), e);
+    }
+    return pending.stream().map(Future::result).toList();
+  }
+
+  public NodeSettings settings() {
+    return settings;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** Graceful stop: readiness goes DOWN, HTTP servers drain in-flight calls, pools close, database stops. */
+  public void stop() {
+    LOG.info("mcp-gateway stopping");
+    Health.markDeployed(vertx, false);
+    try {
+      vertx.close().await(settings.config().shutdownGrace().toMillis() + 5000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("Vert.x did not close cleanly: {}", e.getMessage());
+    }
+    if (embedded != null) {
+      embedded.close();
+    }
+    LOG.info("mcp-gateway stopped");
+  }
+}

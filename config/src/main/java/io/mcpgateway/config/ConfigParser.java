@@ -1,0 +1,219 @@
+package io.mcpgateway.config;
+
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the merged key/value view (defaults, environment, system properties) into a {@link GatewayConfig}.
+ * Every rejection names the variable, what it accepts and what it got.
+ */
+public final class ConfigParser {
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+
+  private final JsonObject raw;
+
+  private ConfigParser(JsonObject raw) {
+    this.raw = raw;
+  }
+
+  public static GatewayConfig parse(JsonObject raw) {
+    return new ConfigParser(raw).parse();
+  }
+
+  private GatewayConfig parse() {
+    int port = integer("MGW_HTTP_PORT", 0, 65535);
+    URI publicUrl = url("MGW_PUBLIC_URL", Set.of("http", "https"))
+        .orElse(URI.create("http://localhost:" + port));
+    var http = new GatewayConfig.Http(
+        text("MGW_HTTP_HOST", "0.0.0.0"),
+        port,
+        integer("MGW_MANAGEMENT_PORT", 0, 65535),
+        integer("MGW_METRICS_PORT", 0, 65535),
+        stripTrailingSlash(publicUrl),
+        longValue("MGW_BODY_LIMIT", 1024, 256L * 1024 * 1024),
+        list("MGW_ALLOWED_ORIGINS"));
+    var database = new GatewayConfig.Database(
+        url("MGW_PG_URL", Set.of("postgresql", "postgres")),
+        identifier("MGW_PG_SCHEMA"),
+        integer("MGW_PG_POOL_SIZE", 1, 1000),
+        text("MGW_DATA_DIR", "./data"),
+        duration("MGW_DB_TIMEOUT"));
+    var security = new GatewayConfig.Security(
+        secretKey(),
+        optionalText("MGW_ADMIN_API_KEY"),
+        url("MGW_OAUTH_ISSUER", Set.of("http", "https")),
+        list("MGW_PRIVATE_NETWORK_ALLOWLIST"));
+    var cluster = new GatewayConfig.Cluster(
+        bool("MGW_CLUSTER"),
+        text("MGW_CLUSTER_HOST", ""),
+        integer("MGW_CLUSTER_PORT", 1, 65535),
+        list("MGW_CLUSTER_MEMBERS"));
+    var upstream = new GatewayConfig.Upstream(duration("MGW_TOOL_CALL_TIMEOUT"), duration("MGW_CATALOG_TIMEOUT"));
+    return new GatewayConfig(
+        http,
+        database,
+        url("MGW_REDIS_URL", Set.of("redis", "rediss", "unix")),
+        security,
+        roles(),
+        cluster,
+        upstream,
+        duration("MGW_SESSION_IDLE_TIMEOUT"),
+        integer("MGW_RATE_LIMIT_PER_MINUTE", 1, 1_000_000),
+        list("MGW_TRUSTED_PROXIES"),
+        integer("MGW_METRICS_RETENTION_DAYS", 1, 3650),
+        duration("MGW_SHUTDOWN_GRACE"));
+  }
+
+  private String value(String key) {
+    Object v = raw.getValue(key);
+    return v == null ? "" : String.valueOf(v).trim();
+  }
+
+  private String text(String key, String fallback) {
+    String v = value(key);
+    return v.isEmpty() ? fallback : v;
+  }
+
+  private Optional<String> optionalText(String key) {
+    String v = value(key);
+    return v.isEmpty() ? Optional.empty() : Optional.of(v);
+  }
+
+  private List<String> list(String key) {
+    return Arrays.stream(value(key).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  private int integer(String key, int min, int max) {
+    return (int) longValue(key, min, max);
+  }
+
+  private long longValue(String key, long min, long max) {
+    String v = value(key);
+    try {
+      long n = Long.parseLong(v);
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below with the accepted range
+    }
+    throw invalid(key, "an integer " + min + "-" + max, v);
+  }
+
+  private boolean bool(String key) {
+    String v = value(key).toLowerCase(Locale.ROOT);
+    return switch (v) {
+      case "true", "yes", "1", "on" -> true;
+      case "false", "no", "0", "off", "" -> false;
+      default -> throw invalid(key, "true or false", v);
+    };
+  }
+
+  private Duration duration(String key) {
+    String v = value(key);
+    Matcher m = DURATION.matcher(v.toLowerCase(Locale.ROOT));
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      String unit = m.group(2) == null ? "ms" : m.group(2);
+      Duration d = switch (unit) {
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofMillis(n);
+      };
+      if (!d.isZero()) {
+        return d;
+      }
+    }
+    throw invalid(key, "a positive duration such as 500ms, 30s, 5m or 1h", v);
+  }
+
+  private Optional<URI> url(String key, Set<String> schemes) {
+    String v = value(key);
+    if (v.isEmpty()) {
+      return Optional.empty();
+    }
+    String accepted = "a URL with scheme " + String.join(" or ", schemes.stream().sorted().toList());
+    try {
+      URI uri = new URI(v);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      boolean needsHost = !scheme.equals("unix");
+      if (!schemes.contains(scheme) || (needsHost && (uri.getHost() == null || uri.getHost().isEmpty()))) {
+        throw invalid(key, accepted, redact(v));
+      }
+      return Optional.of(uri);
+    } catch (URISyntaxException e) {
+      throw invalid(key, accepted, redact(v));
+    }
+  }
+
+  private String identifier(String key) {
+    String v = value(key);
+    if (!v.matches("[a-z_][a-z0-9_]{0,62}")) {
+      throw invalid(key, "a lower-case SQL identifier (a-z, 0-9, _)", v);
+    }
+    return v;
+  }
+
+  private Set<Role> roles() {
+    String v = value("MGW_ROLES");
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    for (String part : v.split(",")) {
+      String name = part.trim();
+      if (name.isEmpty()) {
+        continue;
+      }
+      try {
+        roles.add(Role.valueOf(name.toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw invalid("MGW_ROLES", "a comma-separated list of " + Role.accepted(), v);
+      }
+    }
+    if (roles.isEmpty()) {
+      throw invalid("MGW_ROLES", "a comma-separated list of " + Role.accepted(), v);
+    }
+    return Set.copyOf(roles);
+  }
+
+  private Optional<String> secretKey() {
+    Optional<String> key = optionalText("MGW_SECRET_KEY");
+    key.ifPresent(k -> {
+      byte[] bytes;
+      try {
+        bytes = java.util.Base64.getDecoder().decode(k);
+      } catch (IllegalArgumentException e) {
+        bytes = new byte[0];
+      }
+      if (bytes.length != 32) {
+        // Never echo the secret itself.
+        throw new ConfigException("MGW_SECRET_KEY must be the base64 encoding of exactly 32 bytes"
+            + " (generate one with: openssl rand -base64 32)");
+      }
+    });
+    return key;
+  }
+
+  private static URI stripTrailingSlash(URI uri) {
+    String s = uri.toString();
+    return s.endsWith("/") ? URI.create(s.substring(0, s.length() - 1)) : uri;
+  }
+
+  /** Hides a password in a URL before it is printed. */
+  private static String redact(String url) {
+    return url.replaceAll("//([^:/@]+):[^@/]*@", "//$1:***@");
+  }
+
+  private static ConfigException invalid(String key, String accepted, String got) {
+    return new ConfigException(key + " must be " + accepted + " (got \"" + got + "\")");
+  }
+}

@@ -1,0 +1,46 @@
+package io.mcpgateway.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** The whole, validated configuration of one node. Built by {@link ConfigLoader}; immutable. */
+public record GatewayConfig(
+    Http http,
+    Database database,
+    Optional<URI> redisUrl,
+    Security security,
+    Set<Role> roles,
+    Cluster cluster,
+    Upstream upstream,
+    Duration sessionIdleTimeout,
+    int defaultRateLimitPerMinute,
+    List<String> trustedProxies,
+    int metricsRetentionDays,
+    Duration shutdownGrace) {
+
+  public record Http(String host, int port, int managementPort, int metricsPort, URI publicUrl, long bodyLimitBytes, List<String> allowedOrigins) {}
+
+  /** {@code url} empty means: run the embedded PostgreSQL with its data under {@code dataDir}. */
+  public record Database(Optional<URI> url, String schema, int poolSize, String dataDir, Duration timeout) {
+    public boolean embedded() {
+      return url.isEmpty();
+    }
+  }
+
+  public record Security(
+      Optional<String> secretKey,
+      Optional<String> adminApiKey,
+      Optional<URI> oauthIssuer,
+      List<String> privateNetworkAllowlist) {}
+
+  public record Cluster(boolean enabled, String host, int port, List<String> members) {}
+
+  public record Upstream(Duration toolCallTimeout, Duration catalogTimeout) {}
+
+  public boolean runs(Role role) {
+    return roles.contains(role);
+  }
+}
