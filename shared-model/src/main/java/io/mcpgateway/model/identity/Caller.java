@@ -1,0 +1,44 @@
+package io.mcpgateway.model.identity;
+
+import io.mcpgateway.model.access.ApiKey;
+import io.mcpgateway.model.access.Principal;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Who is calling, as established by an {@link Authenticator}: a principal (from an OAuth token or an API
+ * key) or nobody (anonymous), the API key used if any (it may restrict presets), the token's scopes, and
+ * the client address (for anonymous rate limiting).
+ */
+public record Caller(Optional<Principal> principal, Optional<ApiKey> apiKey, Set<String> scopes, String clientIp) {
+  public Caller {
+    scopes = Set.copyOf(scopes);
+  }
+
+  public static Caller anonymous(String clientIp) {
+    return new Caller(Optional.empty(), Optional.empty(), Set.of(), clientIp);
+  }
+
+  public boolean isAnonymous() {
+    return principal.isEmpty();
+  }
+
+  public boolean isAdmin() {
+    return principal.map(Principal::admin).orElse(false);
+  }
+
+  public Optional<UUID> principalId() {
+    return principal.map(Principal::id);
+  }
+
+  /** The key used for rate limits and metrics: the principal id, or {@code ip:<address>} when anonymous. */
+  public String rateKey() {
+    return principal.map(p -> p.id().toString()).orElse("ip:" + clientIp);
+  }
+
+  /** False when the caller used an API key restricted to other presets. */
+  public boolean keyAllowsPreset(UUID presetId) {
+    return apiKey.map(k -> k.allowsPreset(presetId)).orElse(true);
+  }
+}
