@@ -36,8 +36,10 @@ public final class UpstreamServerStore {
   }
 
   public Future<UpstreamServer> insert(SqlClient sql, UpstreamServer s) {
-    return SqlErrors.recover(sql.preparedQuery("INSERT INTO upstream_servers (" + COLUMNS.replace(",\n      created_at, updated_at", "")
-            + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING " + COLUMNS)
+    return SqlErrors.recover(sql.preparedQuery("""
+            INSERT INTO upstream_servers (id, slug, name, description, transport, url, command, args, secrets, owner_id,
+                                          status, tool_call_timeout_ms)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING """ + " " + COLUMNS)
         .execute(params(s))
         .map(rows -> toServer(rows.iterator().next())), CONFLICTS);
   }
@@ -47,7 +49,7 @@ public final class UpstreamServerStore {
             UPDATE upstream_servers SET slug = $2, name = $3, description = $4, transport = $5, url = $6,
                    command = $7, args = $8, secrets = $9, owner_id = $10, status = $11, tool_call_timeout_ms = $12,
                    updated_at = now()
-             WHERE id = $1 RETURNING """ + COLUMNS)
+             WHERE id = $1 RETURNING """ + " " + COLUMNS)
         .execute(params(s))
         .map(rows -> rows.size() == 0 ? Optional.<UpstreamServer>empty() : Optional.of(toServer(rows.iterator().next()))),
         CONFLICTS);
