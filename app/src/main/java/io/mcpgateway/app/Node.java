@@ -34,13 +34,16 @@ public final class Node {
   private final Vertx vertx;
   private final NodeSettings settings;
   private final EmbeddedDatabase embedded;
-  private final List<String> deployments;
+  private final Deployed deployed;
 
-  private Node(Vertx vertx, NodeSettings settings, EmbeddedDatabase embedded, List<String> deployments) {
+  /** The verticles this node runs (null where its role is off). */
+  private record Deployed(GatewayVerticle gateway, ManagementVerticle management, MetricsVerticle metrics) {}
+
+  private Node(Vertx vertx, NodeSettings settings, EmbeddedDatabase embedded, Deployed deployed) {
     this.vertx = vertx;
     this.settings = settings;
     this.embedded = embedded;
-    this.deployments = deployments;
+    this.deployed = deployed;
   }
 
   /** Starts a node; blocks the calling thread (never an event loop) until it is ready or failed. */
@@ -67,12 +70,13 @@ public final class Node {
           : "Rate limits: in-process (no MGW_REDIS_URL; single-node mode)");
       var settings = new NodeSettings(config, pg, secrets);
       Vertx vertx = Cluster.vertx(config, new VertxOptions().setMetricsOptions(PrometheusMetrics.options()));
-      List<String> ids = deploy(vertx, settings);
+      Deployed deployed = deploy(vertx, settings);
       Health.markDeployed(vertx, true);
-      LOG.info("mcp-gateway ready in {} ms: roles {}, MCP on {}:{}, management on {}, metrics on {}",
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin), config.roles(), config.http().host(),
-          config.http().port(), config.http().managementPort(), config.http().metricsPort());
-      return new Node(vertx, settings, embedded, ids);
+      Node node = new Node(vertx, settings, embedded, deployed);
+      LOG.info("mcp-gateway ready in {} ms: roles {}, MCP port {}, management port {}, metrics port {}",
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin), config.roles(), node.gatewayPort(),
+          node.managementPort(), node.metricsPort());
+      return node;
     } catch (RuntimeException e) {
       if (embedded != null) {
         embedded.close();
@@ -97,17 +101,16 @@ public final class Node {
     }
   }
 
-  private static List<String> deploy(Vertx vertx, NodeSettings settings) {
+  private static Deployed deploy(Vertx vertx, NodeSettings settings) {
     var config = settings.config();
+    var metrics = config.runs(Role.METRICS) ? new MetricsVerticle(settings) : null;
+    var management = config.runs(Role.MANAGEMENT) ? new ManagementVerticle(settings) : null;
+    var gateway = config.runs(Role.GATEWAY) ? new GatewayVerticle(settings) : null;
     List<Future<String>> pending = new ArrayList<>();
-    if (config.runs(Role.METRICS)) {
-      pending.add(vertx.deployVerticle(new MetricsVerticle(settings)));
-    }
-    if (config.runs(Role.MANAGEMENT)) {
-      pending.add(vertx.deployVerticle(new ManagementVerticle(settings)));
-    }
-    if (config.runs(Role.GATEWAY)) {
-      pending.add(vertx.deployVerticle(new GatewayVerticle(settings)));
+    for (var verticle : new io.vertx.core.Deployable[] {metrics, management, gateway}) {
+      if (verticle != null) {
+        pending.add(vertx.deployVerticle(verticle));
+      }
     }
     try {
       Future.all(pending).await();
@@ -115,7 +118,20 @@ public final class Node {
       vertx.close().await();
       throw new IllegalStateException("a verticle failed to start: " + e.getMessage(), e);
     }
-    return pending.stream().map(Future::result).toList();
+    return new Deployed(gateway, management, metrics);
+  }
+
+  /** The bound MCP port (useful when configured as 0); -1 when this node does not run the gateway role. */
+  public int gatewayPort() {
+    return deployed.gateway() == null ? -1 : deployed.gateway().port();
+  }
+
+  public int managementPort() {
+    return deployed.management() == null ? -1 : deployed.management().port();
+  }
+
+  public int metricsPort() {
+    return deployed.metrics() == null ? -1 : deployed.metrics().port();
   }
 
   public NodeSettings settings() {
