@@ -1,23 +1,52 @@
 package io.mcpgateway.gateway;
 
+import io.mcpgateway.config.GatewayConfig;
+import io.mcpgateway.gateway.auth.ProtectedResourceMetadata;
+import io.mcpgateway.gateway.catalog.CatalogService;
+import io.mcpgateway.gateway.endpoint.McpEndpoint;
+import io.mcpgateway.gateway.endpoint.McpRoutes;
+import io.mcpgateway.gateway.ratelimit.InProcessRateLimiter;
+import io.mcpgateway.gateway.ratelimit.RateLimitHandler;
+import io.mcpgateway.gateway.session.SessionRegistry;
+import io.mcpgateway.gateway.upstream.UpstreamPool;
 import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.NodeSettings;
+import io.mcpgateway.model.bus.Addresses;
+import io.mcpgateway.model.bus.Change;
+import io.mcpgateway.model.bus.PresetChanged;
+import io.mcpgateway.model.bus.ServerChanged;
 import io.mcpgateway.model.db.Database;
 import io.mcpgateway.model.http.Problems;
+import io.mcpgateway.model.identity.AccessPolicy;
+import io.mcpgateway.model.identity.ApiKeyAuthenticator;
+import io.mcpgateway.model.jsonrpc.JsonRpc;
 import io.mcpgateway.model.ops.Health;
+import io.mcpgateway.model.preset.PresetStore;
+import io.mcpgateway.model.server.UpstreamServerStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /** The data plane: serves each active preset as an MCP endpoint at {@code /mcp/{slug}}. Only wires. */
 public final class GatewayVerticle extends VerticleBase {
+  private static final JsonObject LIST_CHANGED = JsonRpc.notification("notifications/tools/list_changed", null);
+
   private final NodeSettings node;
   private Pool pool;
   private HttpServer server;
+  private UpstreamPool upstreams;
+  private SessionRegistry sessions;
+  private CatalogService catalogs;
+  private final PresetStore presets = new PresetStore();
 
   public GatewayVerticle(NodeSettings node) {
     this.node = node;
@@ -25,27 +54,101 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    var config = node.config();
+    GatewayConfig config = node.config();
     pool = Database.pool(vertx, node.pg());
+    upstreams = new UpstreamPool(vertx,
+        UpstreamPool.Settings.defaults(config.upstream().toolCallTimeout(), config.upstream().catalogTimeout()));
+    catalogs = new CatalogService(pool, new UpstreamServerStore(node.secrets()), upstreams, config.upstream().catalogTimeout());
+    sessions = new SessionRegistry(vertx, config.sessionIdleTimeout());
+    var endpoint = new McpEndpoint(vertx, catalogs, upstreams, sessions);
+    var authenticator = new ApiKeyAuthenticator(pool, config.security().adminApiKey(), Clock.systemUTC());
+    var policy = new AccessPolicy(pool);
+    var rateLimit = new RateLimitHandler(new InProcessRateLimiter(Clock.systemUTC()), config.defaultRateLimitPerMinute());
+    upstreams.onToolListChanged(this::upstreamToolsChanged);
+
     Router router = Router.router(vertx);
     new Health(vertx).postgres(pool, config.database().timeout()).mount(router);
-    router.route("/mcp/:slug").handler(ctx -> Problems.send(ctx, ErrorCode.NOT_IMPLEMENTED,
-        "the MCP endpoint is not implemented yet"));
+    new ProtectedResourceMetadata(config, catalogs).mount(router);
+    McpRoutes.mount(router, config, catalogs, endpoint, authenticator, policy, rateLimit);
     router.route().last().handler(ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no such resource"));
     router.route().failureHandler(Problems::handleFailure);
-    return vertx.createHttpServer(new HttpServerOptions()
-            .setHost(config.http().host())
-            .setPort(config.http().port()))
-        .requestHandler(router)
-        .listen()
+
+    var bus = vertx.eventBus();
+    bus.<JsonObject>consumer(Addresses.PRESET_CHANGED, m -> presetChanged(PresetChanged.fromJson(m.body())));
+    bus.<JsonObject>consumer(Addresses.SERVER_CHANGED, m -> serverChanged(ServerChanged.fromJson(m.body())));
+    bus.<JsonObject>consumer(Addresses.SERVER_TOOLS, this::serverTools);
+    bus.<JsonObject>consumer(Addresses.PRESET_TOOLS, this::presetTools);
+
+    return authenticator.start(vertx)
+        .compose(a -> policy.start(vertx))
+        .compose(p -> vertx.createHttpServer(new HttpServerOptions()
+                .setHost(config.http().host())
+                .setPort(config.http().port())
+                .setTcpNoDelay(true))
+            .requestHandler(router)
+            .listen())
         .onSuccess(s -> server = s);
+  }
+
+  private void presetChanged(PresetChanged change) {
+    catalogs.presetChanged(change.presetId());
+    sessions.notifyPreset(change.presetId(), LIST_CHANGED);
+    if (change.change() == Change.DELETED) {
+      sessions.all().stream().filter(s -> s.presetId().equals(change.presetId()))
+          .forEach(s -> sessions.end(s.id()));
+    }
+  }
+
+  private void serverChanged(ServerChanged change) {
+    catalogs.serverChanged(change.serverId());
+    notifyPresetsUsing(change.serverId());
+  }
+
+  private void upstreamToolsChanged(UUID serverId) {
+    catalogs.toolsChanged(serverId);
+    notifyPresetsUsing(serverId);
+  }
+
+  private void notifyPresetsUsing(UUID serverId) {
+    presets.presetsUsingServer(pool, serverId)
+        .onSuccess(ids -> ids.keySet().forEach(id -> sessions.notifyPreset(id, LIST_CHANGED)));
+  }
+
+  /** Management's "pick tools" view: the live, unfiltered tool list of one server. */
+  private void serverTools(Message<JsonObject> msg) {
+    UUID id = UUID.fromString(msg.body().getString("serverId"));
+    catalogs.server(id)
+        .compose(s -> s.isPresent() ? catalogs.serverTools(s.get())
+            : Future.failedFuture(io.mcpgateway.model.GatewayException.notFound("server")))
+        .onSuccess(tools -> msg.reply(new JsonObject().put("tools", new JsonArray(tools))))
+        .onFailure(e -> fail(msg, e));
+  }
+
+  /** Management's view of a preset's exposed catalog, with collision notes. */
+  private void presetTools(Message<JsonObject> msg) {
+    UUID id = UUID.fromString(msg.body().getString("presetId"));
+    catalogs.presetById(id)
+        .compose(p -> p.isPresent() ? catalogs.catalog(p.get())
+            : Future.failedFuture(io.mcpgateway.model.GatewayException.notFound("preset")))
+        .onSuccess(catalog -> msg.reply(catalog.toJson()))
+        .onFailure(e -> fail(msg, e));
+  }
+
+  private static void fail(Message<?> msg, Throwable e) {
+    ErrorCode code = e instanceof io.mcpgateway.model.GatewayException g ? g.code() : ErrorCode.UPSTREAM_UNAVAILABLE;
+    msg.fail(code.busCode(), e.getMessage() == null ? code.title() : e.getMessage());
   }
 
   @Override
   public Future<?> stop() {
+    if (sessions != null) {
+      sessions.close();
+    }
     Future<Void> drained = server == null ? Future.succeededFuture()
         : server.shutdown(node.config().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
-    return drained.eventually(() -> pool.close());
+    return drained
+        .eventually(() -> upstreams == null ? Future.succeededFuture() : upstreams.close())
+        .eventually(() -> pool.close());
   }
 
   /** The bound port (useful when configured as 0). */

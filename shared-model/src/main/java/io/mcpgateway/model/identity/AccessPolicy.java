@@ -2,6 +2,7 @@ package io.mcpgateway.model.identity;
 
 import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.GatewayException;
+import io.mcpgateway.model.cache.FutureCache;
 import io.mcpgateway.model.access.AccessGrantStore;
 import io.mcpgateway.model.bus.AccessChanged;
 import io.mcpgateway.model.bus.Addresses;

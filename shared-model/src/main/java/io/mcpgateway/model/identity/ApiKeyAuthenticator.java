@@ -2,6 +2,7 @@ package io.mcpgateway.model.identity;
 
 import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.GatewayException;
+import io.mcpgateway.model.cache.FutureCache;
 import io.mcpgateway.model.access.ApiKey;
 import io.mcpgateway.model.access.ApiKeyStore;
 import io.mcpgateway.model.access.ApiKeys;

@@ -1,4 +1,4 @@
-package io.mcpgateway.model.identity;
+package io.mcpgateway.model.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;

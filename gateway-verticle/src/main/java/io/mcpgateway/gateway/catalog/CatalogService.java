@@ -1,0 +1,113 @@
+package io.mcpgateway.gateway.catalog;
+
+import io.mcpgateway.gateway.upstream.Upstreams;
+import io.mcpgateway.model.cache.FutureCache;
+import io.mcpgateway.model.preset.Preset;
+import io.mcpgateway.model.preset.PresetServer;
+import io.mcpgateway.model.preset.PresetStore;
+import io.mcpgateway.model.server.UpstreamServer;
+import io.mcpgateway.model.server.UpstreamServerStore;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the data plane serves, cached: presets by slug, upstream servers by id, and each preset's federated
+ * {@link ToolCatalog}. Caches are bounded and expire; concurrent misses for one key load once. The
+ * invalidation hooks are driven by the event bus (preset/server changes) and by upstreams announcing
+ * {@code tools/list_changed}.
+ */
+public final class CatalogService {
+  private final Pool pool;
+  private final Upstreams upstreams;
+  private final Duration catalogTimeout;
+  private final PresetStore presets = new PresetStore();
+  private final UpstreamServerStore servers;
+  private final FutureCache<String, Optional<Preset>> presetsBySlug = new FutureCache<>(10_000, Duration.ofSeconds(30));
+  private final FutureCache<UUID, Optional<UpstreamServer>> serversById = new FutureCache<>(10_000, Duration.ofSeconds(60));
+  private final FutureCache<UUID, ToolCatalog> catalogs = new FutureCache<>(10_000, Duration.ofSeconds(60));
+
+  public CatalogService(Pool pool, UpstreamServerStore servers, Upstreams upstreams, Duration catalogTimeout) {
+    this.pool = pool;
+    this.servers = servers;
+    this.upstreams = upstreams;
+    this.catalogTimeout = catalogTimeout;
+  }
+
+  /** The preset served at a slug, active or not (callers decide); empty when none. */
+  public Future<Optional<Preset>> presetBySlug(String slug) {
+    return presetsBySlug.get(slug, s -> presets.findBySlug(pool, s));
+  }
+
+  public Future<Optional<Preset>> presetById(UUID id) {
+    return presets.findById(pool, id);
+  }
+
+  public Future<Optional<UpstreamServer>> server(UUID id) {
+    return serversById.get(id, k -> servers.findById(pool, k));
+  }
+
+  /** The preset's exposed tools; a server that cannot be listed in time is reported, not fatal. */
+  public Future<ToolCatalog> catalog(Preset preset) {
+    Future<ToolCatalog> catalog = catalogs.get(preset.id(), id -> load(preset));
+    return catalog.onSuccess(c -> {
+      if (!c.complete()) {
+        // Retry the missing servers on the next request rather than hiding their tools for a minute.
+        catalogs.invalidate(preset.id());
+      }
+    });
+  }
+
+  /** The server's full, unfiltered live tool list (management's "pick tools" view). */
+  public Future<List<JsonObject>> serverTools(UpstreamServer server) {
+    return upstreams.listTools(server).timeout(catalogTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+  }
+
+  private Future<ToolCatalog> load(Preset preset) {
+    List<PresetServer> enabled = preset.servers().stream().filter(PresetServer::enabled).toList();
+    Map<UUID, List<JsonObject>> tools = new HashMap<>();
+    List<ToolCatalog.Unavailable> unavailable = new ArrayList<>();
+    List<Future<Void>> loads = new ArrayList<>();
+    for (PresetServer link : enabled) {
+      Future<Void> one = server(link.serverId()).compose(found -> {
+        if (found.isEmpty() || !found.get().active()) {
+          return Future.<Void>succeededFuture();
+        }
+        return serverTools(found.get())
+            .onSuccess(list -> tools.put(link.serverId(), list))
+            .onFailure(e -> unavailable.add(new ToolCatalog.Unavailable(link.serverId(), link.serverSlug(),
+                e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())))
+            .<Void>mapEmpty()
+            .otherwiseEmpty();
+      });
+      loads.add(one);
+    }
+    return Future.join(loads).transform(ar -> Future.succeededFuture(CatalogBuilder.build(preset, tools, unavailable)));
+  }
+
+  /** A preset changed (any node): forget presets (its slug may have changed) and its catalog. */
+  public void presetChanged(UUID presetId) {
+    presetsBySlug.invalidateAll();
+    catalogs.invalidate(presetId);
+  }
+
+  /** A server's configuration changed: drop its connection, its record and every catalog. */
+  public Future<Void> serverChanged(UUID serverId) {
+    serversById.invalidate(serverId);
+    catalogs.invalidateAll();
+    return upstreams.evict(serverId);
+  }
+
+  /** An upstream announced a new tool list: catalogs are rebuilt on next use. */
+  public void toolsChanged(UUID serverId) {
+    catalogs.invalidateAll();
+  }
+}

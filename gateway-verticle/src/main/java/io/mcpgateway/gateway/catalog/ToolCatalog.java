@@ -1,0 +1,103 @@
+package io.mcpgateway.gateway.catalog;
+
+import io.mcpgateway.model.FieldError;
+import io.mcpgateway.model.GatewayException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The tools a preset exposes, sorted by exposed name, with the notes of renamed tools and the servers that
+ * could not be listed. Immutable; rebuilt when the preset or an upstream's tool list changes.
+ */
+public final class ToolCatalog {
+  public static final int PAGE_SIZE = 100;
+
+  /** A tool exposed under another name because its original name was taken. */
+  public record Note(String name, String originalName, String serverSlug, String reason) {}
+
+  /** A linked server whose tools could not be listed (it is down or its circuit is open). */
+  public record Unavailable(UUID serverId, String serverSlug, String error) {}
+
+  public record Page(List<ExposedTool> tools, Optional<String> nextCursor) {}
+
+  private final List<ExposedTool> tools;
+  private final Map<String, ExposedTool> byName = new HashMap<>();
+  private final List<Note> notes;
+  private final List<Unavailable> unavailable;
+
+  ToolCatalog(List<ExposedTool> tools, List<Note> notes, List<Unavailable> unavailable) {
+    this.tools = List.copyOf(tools);
+    this.notes = List.copyOf(notes);
+    this.unavailable = List.copyOf(unavailable);
+    tools.forEach(t -> byName.put(t.name(), t));
+  }
+
+  public List<ExposedTool> tools() {
+    return tools;
+  }
+
+  public Optional<ExposedTool> find(String exposedName) {
+    return Optional.ofNullable(byName.get(exposedName));
+  }
+
+  public List<Note> notes() {
+    return notes;
+  }
+
+  public List<Unavailable> unavailable() {
+    return unavailable;
+  }
+
+  /** Complete when every linked server answered; incomplete catalogs are not cached for long. */
+  public boolean complete() {
+    return unavailable.isEmpty();
+  }
+
+  /** One page of {@code tools/list} (MCP server/utilities/pagination: the cursor is opaque). */
+  public Page page(String cursor) {
+    int from = cursor == null ? 0 : decode(cursor);
+    int to = Math.min(tools.size(), from + PAGE_SIZE);
+    Optional<String> next = to < tools.size() ? Optional.of(encode(to)) : Optional.empty();
+    return new Page(tools.subList(Math.min(from, tools.size()), to), next);
+  }
+
+  public JsonObject toJson() {
+    var list = new JsonArray();
+    tools.forEach(t -> list.add(new JsonObject().put("name", t.name()).put("originalName", t.originalName())
+        .put("serverId", t.serverId().toString()).put("serverSlug", t.serverSlug())
+        .put("description", t.definition().getString("description"))));
+    var noteList = new JsonArray();
+    notes.forEach(n -> noteList.add(new JsonObject().put("name", n.name()).put("originalName", n.originalName())
+        .put("serverSlug", n.serverSlug()).put("reason", n.reason())));
+    var down = new JsonArray();
+    unavailable.forEach(u -> down.add(new JsonObject().put("serverId", u.serverId().toString())
+        .put("serverSlug", u.serverSlug()).put("error", u.error())));
+    return new JsonObject().put("tools", list).put("notes", noteList).put("unavailable", down);
+  }
+
+  private static String encode(int offset) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(("tools:" + offset).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static int decode(String cursor) {
+    try {
+      String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      if (raw.startsWith("tools:")) {
+        int offset = Integer.parseInt(raw.substring(6));
+        if (offset >= 0) {
+          return offset;
+        }
+      }
+    } catch (RuntimeException ignored) {
+      // reported below
+    }
+    throw GatewayException.invalid(List.of(new FieldError("cursor", "is not a cursor this server returned")));
+  }
+}

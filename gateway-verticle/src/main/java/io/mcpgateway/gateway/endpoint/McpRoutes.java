@@ -1,0 +1,52 @@
+package io.mcpgateway.gateway.endpoint;
+
+import io.mcpgateway.config.GatewayConfig;
+import io.mcpgateway.gateway.catalog.CatalogService;
+import io.mcpgateway.gateway.ratelimit.RateLimitHandler;
+import io.mcpgateway.model.identity.AccessPolicy;
+import io.mcpgateway.model.identity.Authenticator;
+import io.mcpgateway.model.jsonrpc.JsonRpc;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * Mounts {@code /mcp/{slug}}: platform guards (body limit, origin, protocol version) → preset → authenticate
+ * → authorize → rate limit → the endpoint. Order matters: nothing reaches an upstream before every step passed.
+ */
+public final class McpRoutes {
+  private McpRoutes() {}
+
+  public static void mount(Router router, GatewayConfig config, CatalogService catalogs, McpEndpoint endpoint,
+      Authenticator authenticator, AccessPolicy policy, RateLimitHandler rateLimit) {
+    String path = "/mcp/:slug";
+    var addresses = new ClientAddress(config.trustedProxies());
+    router.route(path)
+        .handler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes()))
+        .handler(new OriginGuard(config.http()))
+        .handler(RequestSteps.protocolVersion())
+        .handler(RequestSteps.preset(catalogs))
+        .handler(RequestSteps.authenticate(authenticator, addresses, config.http().publicUrl()))
+        .handler(RequestSteps.authorize(policy, config.http().publicUrl()))
+        .handler(rateLimit)
+        .failureHandler(McpRoutes::failure);
+    router.post(path).handler(endpoint::post);
+    router.get(path).handler(endpoint::get);
+    router.delete(path).handler(endpoint::delete);
+    router.route(path).handler(ctx -> {
+      ctx.response().putHeader("Allow", "GET, POST, DELETE");
+      McpReplies.error(ctx, 405, null, JsonRpc.INVALID_REQUEST, "Method Not Allowed: use POST, GET or DELETE");
+    });
+  }
+
+  private static void failure(RoutingContext ctx) {
+    if (ctx.statusCode() == 413) {
+      McpReplies.error(ctx, 413, null, JsonRpc.INVALID_REQUEST, "Request body exceeds the size limit");
+    } else if (ctx.failure() != null) {
+      McpReplies.failure(ctx, ctx.failure());
+    } else {
+      McpReplies.error(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500, null, JsonRpc.INVALID_REQUEST,
+          "Request failed");
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package io.mcpgateway.gateway.endpoint;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The answer to one POSTed request (transports §Sending Messages to the Server): plain JSON when the
+ * response is all there is, an SSE stream as soon as a notification for the request must go first (progress,
+ * log messages) and the client accepts {@code text/event-stream}.
+ */
+final class ReplyChannel {
+  private final RoutingContext ctx;
+  private final boolean sseAccepted;
+  private boolean streaming;
+
+  ReplyChannel(RoutingContext ctx, boolean sseAccepted) {
+    this.ctx = ctx;
+    this.sseAccepted = sseAccepted;
+  }
+
+  void notification(JsonObject notification) {
+    HttpServerResponse response = ctx.response();
+    if (!sseAccepted || response.ended() || response.closed()) {
+      return;
+    }
+    if (!streaming) {
+      streaming = true;
+      response.setStatusCode(200)
+          .setChunked(true)
+          .putHeader("Content-Type", "text/event-stream")
+          .putHeader("Cache-Control", "no-cache");
+    }
+    response.write(event(notification));
+  }
+
+  void reply(JsonObject message) {
+    HttpServerResponse response = ctx.response();
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    if (streaming) {
+      response.end(event(message));
+    } else {
+      McpReplies.json(ctx, 200, message);
+    }
+  }
+
+  private static Buffer event(JsonObject message) {
+    return Buffer.buffer("event: message\ndata: " + message.encode() + "\n\n");
+  }
+}

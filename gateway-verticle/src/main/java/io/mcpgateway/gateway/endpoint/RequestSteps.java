@@ -1,0 +1,78 @@
+package io.mcpgateway.gateway.endpoint;
+
+import io.mcpgateway.gateway.RequestContext;
+import io.mcpgateway.gateway.catalog.CatalogService;
+import io.mcpgateway.model.ErrorCode;
+import io.mcpgateway.model.GatewayException;
+import io.mcpgateway.model.identity.AccessPolicy;
+import io.mcpgateway.model.identity.Authenticator;
+import io.mcpgateway.model.jsonrpc.JsonRpc;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URI;
+
+/**
+ * The small ordered steps of {@code /mcp/{slug}} between the platform guards and the dispatch:
+ * protocol version → preset → authenticate → authorize. Each either calls {@code next()} or answers.
+ */
+final class RequestSteps {
+  private RequestSteps() {}
+
+  /** 2025-06-18+ transports §Protocol Version Header: an unsupported version is a 400. */
+  static Handler<RoutingContext> protocolVersion() {
+    return ctx -> {
+      String version = ctx.request().getHeader("MCP-Protocol-Version");
+      if (version != null && !ProtocolVersions.SUPPORTED.contains(version)) {
+        McpReplies.error(ctx, 400, null, JsonRpc.INVALID_REQUEST, "Unsupported MCP-Protocol-Version \"" + version
+            + "\"; supported: " + String.join(", ", ProtocolVersions.SUPPORTED));
+        return;
+      }
+      ctx.next();
+    };
+  }
+
+  /** Only active presets are served; anything else is 404 to everyone. */
+  static Handler<RoutingContext> preset(CatalogService catalogs) {
+    return ctx -> {
+      String slug = ctx.pathParam("slug");
+      catalogs.presetBySlug(slug).onComplete(ar -> {
+        if (ar.failed()) {
+          McpReplies.failure(ctx, ar.cause());
+        } else if (ar.result().isEmpty() || !ar.result().get().active()) {
+          McpReplies.failure(ctx, new GatewayException(ErrorCode.NOT_FOUND, "no active preset \"" + slug + "\""));
+        } else {
+          RequestContext.preset(ctx, ar.result().get());
+          ctx.next();
+        }
+      });
+    };
+  }
+
+  static Handler<RoutingContext> authenticate(Authenticator authenticator, ClientAddress addresses, URI publicUrl) {
+    return ctx -> authenticator.authenticate(ctx.request().getHeader("Authorization"), addresses.of(ctx))
+        .onSuccess(caller -> {
+          RequestContext.caller(ctx, caller);
+          ctx.next();
+        })
+        .onFailure(e -> challenge(ctx, e, publicUrl, true));
+  }
+
+  static Handler<RoutingContext> authorize(AccessPolicy policy, URI publicUrl) {
+    return ctx -> policy.authorize(RequestContext.caller(ctx), RequestContext.preset(ctx))
+        .onSuccess(v -> ctx.next())
+        .onFailure(e -> challenge(ctx, e, publicUrl, false));
+  }
+
+  /** 401 carries the RFC 9728 pointer to the protected resource metadata (MCP authorization §2.3). */
+  private static void challenge(RoutingContext ctx, Throwable e, URI publicUrl, boolean credentialsRejected) {
+    if (e instanceof GatewayException g && g.code() == ErrorCode.UNAUTHORIZED) {
+      String metadata = publicUrl + "/.well-known/oauth-protected-resource/mcp/" + ctx.pathParam("slug");
+      String value = "Bearer resource_metadata=\"" + metadata + "\"";
+      if (credentialsRejected) {
+        value += ", error=\"invalid_token\", error_description=\"" + g.getMessage().replace("\"", "'") + "\"";
+      }
+      ctx.response().putHeader("WWW-Authenticate", value);
+    }
+    McpReplies.failure(ctx, e);
+  }
+}

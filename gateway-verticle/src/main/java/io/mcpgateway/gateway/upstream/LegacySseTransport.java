@@ -1,0 +1,111 @@
+package io.mcpgateway.gateway.upstream;
+
+import io.mcpgateway.model.ErrorCode;
+import io.mcpgateway.model.GatewayException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * The HTTP+SSE transport of MCP 2024-11-05: a long-lived GET stream whose first {@code endpoint} event names
+ * the URL to POST messages to; every server message (responses included) arrives on that stream.
+ */
+final class LegacySseTransport extends Transport {
+  private final String name;
+  private final String url;
+  private final Map<String, String> headers;
+  private final HttpClient client;
+  private HttpClientResponse stream;
+  private String endpoint;
+  private boolean closed;
+
+  LegacySseTransport(Vertx vertx, String name, String url, Map<String, String> headers) {
+    this.name = name;
+    this.url = url;
+    this.headers = headers;
+    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5000),
+        new PoolOptions().setHttp1MaxSize(32));
+  }
+
+  @Override
+  Future<Void> open() {
+    Promise<Void> ready = Promise.promise();
+    client.request(options(HttpMethod.GET, url))
+        .compose(req -> req.putHeader("Accept", "text/event-stream").send())
+        .onSuccess(resp -> {
+          if (resp.statusCode() != 200) {
+            resp.end();
+            ready.tryFail(new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE,
+                "upstream \"" + name + "\" answered the SSE stream with HTTP " + resp.statusCode()));
+            return;
+          }
+          stream = resp;
+          var parser = new SseParser(event -> {
+            if ("endpoint".equals(event.name())) {
+              endpoint = URI.create(url).resolve(event.data().trim()).toString();
+              ready.tryComplete();
+            } else if ("message".equals(event.name())) {
+              try {
+                inbound.message(new JsonObject(event.data()), null);
+              } catch (RuntimeException ignored) {
+                // not a JSON-RPC message
+              }
+            }
+          });
+          resp.handler(parser::feed);
+          resp.endHandler(v -> lost(ready, "the SSE stream ended"));
+          resp.exceptionHandler(e -> lost(ready, e.getMessage()));
+        })
+        .onFailure(ready::tryFail);
+    return ready.future();
+  }
+
+  private void lost(Promise<Void> ready, String why) {
+    stream = null;
+    ready.tryFail(new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, "upstream \"" + name + "\": " + why));
+    if (!closed) {
+      closedHandler.handle(new IOException(why));
+    }
+  }
+
+  @Override
+  Future<Void> send(JsonObject message) {
+    if (endpoint == null) {
+      return Future.failedFuture(new IOException("no message endpoint yet"));
+    }
+    return client.request(options(HttpMethod.POST, endpoint))
+        .compose(req -> req.putHeader("Content-Type", "application/json").send(message.toBuffer()))
+        .compose(resp -> resp.body().compose(body -> resp.statusCode() < 300 ? Future.<Void>succeededFuture()
+            : Future.failedFuture(new GatewayException(resp.statusCode() >= 500 ? ErrorCode.UPSTREAM_UNAVAILABLE
+                : ErrorCode.INVALID_INPUT, "upstream \"" + name + "\" answered HTTP " + resp.statusCode()))));
+  }
+
+  @Override
+  Future<Void> close() {
+    closed = true;
+    stream = null;
+    return client.close();
+  }
+
+  @Override
+  String describe() {
+    return "HTTP+SSE " + url;
+  }
+
+  private RequestOptions options(HttpMethod method, String target) {
+    var options = new RequestOptions().setMethod(method).setAbsoluteURI(target).setIdleTimeout(0);
+    headers.forEach(options::putHeader);
+    return options;
+  }
+
+}

@@ -1,0 +1,181 @@
+package io.mcpgateway.gateway.upstream;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * MCP stdio transport (basic/transports §stdio): the server is a child process exchanging newline-delimited
+ * JSON-RPC on stdin/stdout. Reads block, so each stream has its own daemon thread that hands lines to the
+ * connection's Vert.x context; writes go through one ordered writer thread. The child gets only the
+ * configured environment plus PATH and HOME, never the gateway's own variables (which hold its secrets).
+ */
+final class StdioTransport extends Transport {
+  private static final Logger LOG = LoggerFactory.getLogger(StdioTransport.class);
+  private static final int MAX_LINE = 16 * 1024 * 1024;
+
+  private final Vertx vertx;
+  private final String name;
+  private final String command;
+  private final List<String> args;
+  private final Map<String, String> env;
+  private Context context;
+  private Process process;
+  private ExecutorService writer;
+  private OutputStream stdin;
+  private volatile boolean closing;
+
+  StdioTransport(Vertx vertx, String name, String command, List<String> args, Map<String, String> env) {
+    this.vertx = vertx;
+    this.name = name;
+    this.command = command;
+    this.args = args;
+    this.env = env;
+  }
+
+  @Override
+  Future<Void> open() {
+    context = vertx.getOrCreateContext();
+    return vertx.<Process>executeBlocking(() -> {
+      List<String> cmd = new ArrayList<>();
+      cmd.add(command);
+      cmd.addAll(args);
+      ProcessBuilder pb = new ProcessBuilder(cmd);
+      Map<String, String> childEnv = pb.environment();
+      String path = childEnv.get("PATH");
+      String home = childEnv.get("HOME");
+      childEnv.clear();
+      if (path != null) {
+        childEnv.put("PATH", path);
+      }
+      if (home != null) {
+        childEnv.put("HOME", home);
+      }
+      childEnv.putAll(env);
+      return pb.start();
+    }).map(p -> {
+      process = p;
+      stdin = p.getOutputStream();
+      writer = Executors.newSingleThreadExecutor(r -> daemon(r, "mgw-stdio-write-" + name));
+      daemon(this::readStdout, "mgw-stdio-read-" + name).start();
+      daemon(this::readStderr, "mgw-stdio-err-" + name).start();
+      p.onExit().thenAccept(exited -> context.runOnContext(v -> {
+        if (!closing) {
+          LOG.warn("stdio upstream {} exited with code {}", name, exited.exitValue());
+        }
+        closedHandler.handle(new IOException("process exited with code " + exited.exitValue()));
+      }));
+      LOG.info("started stdio upstream {} (pid {})", name, p.pid());
+      return null;
+    });
+  }
+
+  private void readStdout() {
+    try (var in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        if (line.isBlank()) {
+          continue;
+        }
+        if (line.length() > MAX_LINE) {
+          LOG.warn("stdio upstream {} sent a line over {} bytes; ignored", name, MAX_LINE);
+          continue;
+        }
+        final String message = line;
+        context.runOnContext(v -> {
+          try {
+            inbound.message(new JsonObject(message), null);
+          } catch (RuntimeException e) {
+            LOG.debug("stdio upstream {} wrote a non-JSON line to stdout; ignored", name);
+          }
+        });
+      }
+    } catch (IOException e) {
+      if (!closing) {
+        LOG.debug("stdio upstream {} stdout closed: {}", name, e.getMessage());
+      }
+    }
+  }
+
+  private void readStderr() {
+    try (var err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = err.readLine()) != null) {
+        LOG.info("[{} stderr] {}", name, line.length() > 500 ? line.substring(0, 500) + "..." : line);
+      }
+    } catch (IOException ignored) {
+      // the process ended
+    }
+  }
+
+  @Override
+  Future<Void> send(JsonObject message) {
+    if (writer == null || closing) {
+      return Future.failedFuture(new IOException("process is not running"));
+    }
+    byte[] line = (message.encode() + "\n").getBytes(StandardCharsets.UTF_8);
+    Promise<Void> written = Promise.promise();
+    writer.execute(() -> {
+      try {
+        stdin.write(line);
+        stdin.flush();
+        context.runOnContext(v -> written.complete());
+      } catch (IOException e) {
+        context.runOnContext(v -> written.fail(e));
+      }
+    });
+    return written.future();
+  }
+
+  @Override
+  Future<Void> close() {
+    closing = true;
+    Process p = process;
+    if (p == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.<Void>executeBlocking(() -> {
+      try {
+        p.getOutputStream().close();
+      } catch (IOException ignored) {
+        // already gone
+      }
+      if (!p.waitFor(2, TimeUnit.SECONDS)) {
+        p.destroy();
+        if (!p.waitFor(2, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      }
+      if (writer != null) {
+        writer.shutdownNow();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  String describe() {
+    return "stdio " + command;
+  }
+
+  private static Thread daemon(Runnable r, String threadName) {
+    Thread t = new Thread(r, threadName);
+    t.setDaemon(true);
+    return t;
+  }
+}

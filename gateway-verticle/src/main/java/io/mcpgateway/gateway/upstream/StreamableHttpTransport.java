@@ -1,0 +1,224 @@
+package io.mcpgateway.gateway.upstream;
+
+import io.mcpgateway.model.ErrorCode;
+import io.mcpgateway.model.GatewayException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * MCP Streamable HTTP, client side (2025-11-25 basic/transports §Streamable HTTP): each message is a POST;
+ * a request is answered with JSON or with an SSE stream carrying its notifications and then its response.
+ * Keeps the {@code Mcp-Session-Id}, sends {@code MCP-Protocol-Version} after the handshake, listens on the
+ * optional GET stream for server notifications, and ends the session with DELETE on close.
+ */
+final class StreamableHttpTransport extends Transport {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamableHttpTransport.class);
+
+  private final Vertx vertx;
+  private final String name;
+  private final String url;
+  private final Map<String, String> headers;
+  private final HttpClient client;
+  private final Map<Object, HttpClientRequest> inFlight = new HashMap<>();
+  private String sessionId;
+  private String protocolVersion;
+  private HttpClientResponse getStream;
+  private boolean closed;
+
+  StreamableHttpTransport(Vertx vertx, String name, String url, Map<String, String> headers) {
+    this.vertx = vertx;
+    this.name = name;
+    this.url = url;
+    this.headers = headers;
+    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+            .setConnectTimeout(5000).setShared(false),
+        new PoolOptions().setHttp1MaxSize(64));
+  }
+
+  @Override
+  Future<Void> open() {
+    return Future.succeededFuture();
+  }
+
+  @Override
+  Future<Void> send(JsonObject message) {
+    Object id = message.containsKey("method") ? message.getValue("id") : null;
+    return client.request(options(HttpMethod.POST))
+        .compose(req -> {
+          if (id != null) {
+            inFlight.put(id, req);
+          }
+          req.putHeader("Content-Type", "application/json")
+              .putHeader("Accept", "application/json, text/event-stream");
+          return req.send(message.toBuffer());
+        })
+        .compose(resp -> handle(resp, id))
+        .onFailure(e -> {
+          if (id != null) {
+            inFlight.remove(id);
+          }
+        });
+  }
+
+  private Future<Void> handle(HttpClientResponse resp, Object id) {
+    String session = resp.getHeader("Mcp-Session-Id");
+    if (session != null && sessionId == null) {
+      sessionId = session;
+    }
+    int status = resp.statusCode();
+    String type = resp.getHeader("Content-Type") == null ? "" : resp.getHeader("Content-Type");
+    if (status == 404 && sessionId != null) {
+      resp.end();
+      inFlight.remove(id);
+      closedHandler.handle(new SessionExpired(name));
+      return Future.failedFuture(new SessionExpired(name));
+    }
+    if (status >= 300) {
+      return resp.body().compose(body -> {
+        inFlight.remove(id);
+        ErrorCode code = status >= 500 || status == 429 ? ErrorCode.UPSTREAM_UNAVAILABLE : ErrorCode.INVALID_INPUT;
+        return Future.failedFuture(new GatewayException(code,
+            "upstream \"" + name + "\" answered HTTP " + status + excerpt(body)));
+      });
+    }
+    if (type.startsWith("text/event-stream")) {
+      var parser = new SseParser(event -> deliver(event.data(), id));
+      resp.handler(parser::feed);
+      resp.endHandler(v -> {
+        inFlight.remove(id);
+        if (id != null) {
+          inbound.streamEnded(id);
+        }
+      });
+      resp.exceptionHandler(e -> {
+        inFlight.remove(id);
+        if (id != null) {
+          inbound.streamEnded(id);
+        }
+      });
+      return Future.succeededFuture();
+    }
+    return resp.body().map(body -> {
+      inFlight.remove(id);
+      if (body.length() > 0 && type.startsWith("application/json")) {
+        deliver(body.toString(), id);
+      } else if (id != null && status == 200) {
+        inbound.streamEnded(id);
+      }
+      return null;
+    });
+  }
+
+  private void deliver(String json, Object related) {
+    if (json == null || json.isBlank()) {
+      return;
+    }
+    try {
+      Object decoded = Json.decodeValue(json);
+      if (decoded instanceof JsonObject m) {
+        inbound.message(m, related);
+      } else if (decoded instanceof JsonArray batch) {
+        batch.forEach(m -> {
+          if (m instanceof JsonObject o) {
+            inbound.message(o, related);
+          }
+        });
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("upstream {} sent a message that is not JSON; ignored", name);
+    }
+  }
+
+  @Override
+  void initialized(String version) {
+    this.protocolVersion = version;
+    openGetStream();
+  }
+
+  /** The optional server-to-client stream (transports §Listening for Messages); 405 means the server has none. */
+  private void openGetStream() {
+    if (closed || sessionId == null) {
+      return;
+    }
+    client.request(options(HttpMethod.GET))
+        .compose(req -> req.putHeader("Accept", "text/event-stream").send())
+        .onSuccess(resp -> {
+          String type = resp.getHeader("Content-Type");
+          if (resp.statusCode() != 200 || type == null || !type.startsWith("text/event-stream")) {
+            resp.end();
+            return;
+          }
+          getStream = resp;
+          var parser = new SseParser(event -> deliver(event.data(), null));
+          resp.handler(parser::feed);
+          resp.endHandler(v -> {
+            getStream = null;
+            if (!closed) {
+              vertx.setTimer(1000, t -> openGetStream());
+            }
+          });
+          resp.exceptionHandler(e -> getStream = null);
+        })
+        .onFailure(e -> LOG.debug("upstream {} GET stream unavailable: {}", name, e.getMessage()));
+  }
+
+  @Override
+  void abandon(Object requestId) {
+    HttpClientRequest req = inFlight.remove(requestId);
+    if (req != null) {
+      req.reset();
+    }
+  }
+
+  @Override
+  Future<Void> close() {
+    closed = true;
+    inFlight.values().forEach(HttpClientRequest::reset);
+    inFlight.clear();
+    Future<Void> ended = sessionId == null ? Future.succeededFuture()
+        : client.request(options(HttpMethod.DELETE)).compose(HttpClientRequest::send)
+            .compose(HttpClientResponse::end)
+            .recover(e -> Future.succeededFuture());
+    return ended.eventually(client::close);
+  }
+
+  @Override
+  String describe() {
+    return "Streamable HTTP " + url;
+  }
+
+  private RequestOptions options(HttpMethod method) {
+    var options = new RequestOptions().setMethod(method).setAbsoluteURI(url).setIdleTimeout(0);
+    headers.forEach(options::putHeader);
+    if (sessionId != null) {
+      options.putHeader("Mcp-Session-Id", sessionId);
+    }
+    if (protocolVersion != null) {
+      options.putHeader("MCP-Protocol-Version", protocolVersion);
+    }
+    return options;
+  }
+
+  private static String excerpt(Buffer body) {
+    if (body == null || body.length() == 0) {
+      return "";
+    }
+    String s = body.toString().replaceAll("\\s+", " ");
+    return ": " + (s.length() > 200 ? s.substring(0, 200) + "..." : s);
+  }
+}

@@ -1,0 +1,44 @@
+package io.mcpgateway.gateway.upstream;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Moves JSON-RPC messages between the gateway and one upstream server. Inbound messages go to the
+ * {@link Inbound} sink, tagged with the id of the request whose stream carried them when the transport
+ * knows it (Streamable HTTP), or null (stdio, legacy SSE, the standalone GET stream).
+ */
+abstract class Transport {
+  interface Inbound {
+    void message(JsonObject message, Object relatedRequestId);
+
+    /** The stream of a request ended; a request still unanswered will not be answered on it. */
+    default void streamEnded(Object relatedRequestId) {}
+  }
+
+  protected Inbound inbound;
+  protected Handler<Throwable> closedHandler = e -> { };
+
+  final void bind(Inbound inbound, Handler<Throwable> closedHandler) {
+    this.inbound = inbound;
+    this.closedHandler = closedHandler;
+  }
+
+  /** Connects (stdio: starts the process; legacy SSE: opens the stream and waits for its endpoint). */
+  abstract Future<Void> open();
+
+  /** Sends one message; replies arrive through the sink. */
+  abstract Future<Void> send(JsonObject message);
+
+  /** The handshake is done: remember the negotiated version, open server-to-client streams if any. */
+  void initialized(String protocolVersion) {}
+
+  /** Stops waiting for the answer to a request (timed out or cancelled): release what carries it. */
+  void abandon(Object requestId) {}
+
+  abstract Future<Void> close();
+
+  /** For logs: what this transport talks to, without credentials. */
+  abstract String describe();
+}

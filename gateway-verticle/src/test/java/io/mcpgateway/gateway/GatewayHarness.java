@@ -1,0 +1,105 @@
+package io.mcpgateway.gateway;
+
+import io.mcpgateway.config.ConfigLoader;
+import io.mcpgateway.config.GatewayConfig;
+import io.mcpgateway.model.NodeSettings;
+import io.mcpgateway.model.access.Principal;
+import io.mcpgateway.model.access.PrincipalStore;
+import io.mcpgateway.model.crypto.SecretBox;
+import io.mcpgateway.model.db.Database;
+import io.mcpgateway.model.db.PgSettings;
+import io.mcpgateway.model.db.SchemaMigrator;
+import io.mcpgateway.model.preset.Preset;
+import io.mcpgateway.model.preset.PresetStatus;
+import io.mcpgateway.model.preset.PresetStore;
+import io.mcpgateway.model.preset.Visibility;
+import io.mcpgateway.model.server.ServerStatus;
+import io.mcpgateway.model.server.Transport;
+import io.mcpgateway.model.server.UpstreamSecrets;
+import io.mcpgateway.model.server.UpstreamServer;
+import io.mcpgateway.model.server.UpstreamServerStore;
+import io.mcpgateway.testing.TestServices;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** A deployed GatewayVerticle on an ephemeral port over a fresh, migrated schema, plus test-data builders. */
+final class GatewayHarness implements AutoCloseable {
+  final Vertx vertx = Vertx.vertx();
+  final GatewayConfig config;
+  final PgSettings pg;
+  final Pool pool;
+  final SecretBox secrets = SecretBox.fromBase64(SecretBox.generateKey());
+  final UpstreamServerStore servers = new UpstreamServerStore(secrets);
+  final PresetStore presets = new PresetStore();
+  final GatewayVerticle gateway;
+  final Principal owner;
+
+  GatewayHarness(String purpose, JsonObject overrides) {
+    String schema = TestServices.freshSchema(purpose);
+    JsonObject settings = new JsonObject()
+        .put("MGW_HTTP_HOST", "127.0.0.1")
+        .put("MGW_HTTP_PORT", "0")
+        .put("MGW_PG_URL", TestServices.pgUrl().toString())
+        .put("MGW_PG_SCHEMA", schema)
+        .put("MGW_TOOL_CALL_TIMEOUT", "5s")
+        .put("MGW_CATALOG_TIMEOUT", "2s")
+        .mergeIn(overrides);
+    config = ConfigLoader.load(vertx, settings).await();
+    pg = PgSettings.fromUri(TestServices.pgUrl(), schema, 4, Duration.ofSeconds(5));
+    SchemaMigrator.migrate(pg);
+    pool = Database.pool(vertx, pg);
+    gateway = new GatewayVerticle(new NodeSettings(config, pg, secrets));
+    vertx.deployVerticle(gateway).await();
+    owner = new PrincipalStore().upsert(pool, "https://issuer.test", "owner-" + UUID.randomUUID(), null, "Owner", false).await();
+  }
+
+  int port() {
+    return gateway.port();
+  }
+
+  String base() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  UpstreamServer httpServer(String slug, String url, Map<String, String> headers) {
+    return servers.insert(pool, new UpstreamServer(UUID.randomUUID(), slug, slug, null, Transport.STREAMABLE_HTTP, url,
+        null, List.of(), new UpstreamSecrets(headers, Map.of()), owner.id(), ServerStatus.ACTIVE, Optional.empty(),
+        null, null)).await();
+  }
+
+  UpstreamServer sseServer(String slug, String url) {
+    return servers.insert(pool, new UpstreamServer(UUID.randomUUID(), slug, slug, null, Transport.SSE, url,
+        null, List.of(), UpstreamSecrets.NONE, owner.id(), ServerStatus.ACTIVE, Optional.empty(), null, null)).await();
+  }
+
+  UpstreamServer stdioServer(String slug, List<String> command, Map<String, String> env) {
+    return servers.insert(pool, new UpstreamServer(UUID.randomUUID(), slug, slug, null, Transport.STDIO, null,
+        command.get(0), command.subList(1, command.size()), new UpstreamSecrets(Map.of(), env), owner.id(),
+        ServerStatus.ACTIVE, Optional.empty(), null, null)).await();
+  }
+
+  Preset preset(String slug, Visibility visibility) {
+    return presets.insert(pool, new Preset(UUID.randomUUID(), slug, "Preset " + slug, "Tools for " + slug, visibility,
+        PresetStatus.ACTIVE, null, owner.id(), null, null, null, List.of())).await();
+  }
+
+  void link(Preset preset, UpstreamServer server, List<String> allowed) {
+    presets.upsertLink(pool, preset.id(), server.id(), true, allowed).await();
+  }
+
+  static String slug(String base) {
+    return base + "-" + UUID.randomUUID().toString().substring(0, 6);
+  }
+
+  @Override
+  public void close() {
+    vertx.close().await();
+    TestServices.dropSchema(pg.schema());
+  }
+}
