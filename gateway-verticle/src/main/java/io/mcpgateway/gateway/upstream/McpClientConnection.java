@@ -152,7 +152,8 @@ final class McpClientConnection {
   /** Starts a request and returns a handle that can cancel it. */
   Cancellable call(String method, JsonObject params, Duration timeout, Handler<JsonObject> onNotification) {
     Pending p = begin(method, params, timeout, onNotification);
-    return new Cancellable(p.promise.future(), reason -> cancel(p, reason));
+    return new Cancellable(p.promise.future(), reason -> abort(p, reason,
+        new GatewayException(ErrorCode.INVALID_INPUT, "cancelled: " + reason)));
   }
 
   record Cancellable(Future<JsonObject> result, Handler<String> cancel) {}
@@ -173,18 +174,20 @@ final class McpClientConnection {
     pending.put(p.id, p);
     p.timer = vertx.setTimer(timeout.toMillis(), t -> {
       p.timer = -1;
-      if (!p.promise.future().isComplete()) {
-        cancel(p, "timed out after " + timeout.toMillis() + " ms");
-        fail(p, new GatewayException(ErrorCode.TIMEOUT,
-            "upstream \"" + name + "\" did not answer " + method + " within " + timeout.toMillis() + " ms"));
-      }
+      abort(p, "timed out after " + timeout.toMillis() + " ms", new GatewayException(ErrorCode.TIMEOUT,
+          "upstream \"" + name + "\" did not answer " + method + " within " + timeout.toMillis() + " ms"));
     });
     transport.send(JsonRpc.request(p.id, method, sent)).onFailure(e -> fail(p, asGatewayFailure(e)));
     return p;
   }
 
-  private void cancel(Pending p, String reason) {
-    if (p.promise.future().isComplete() || closed) {
+  /** Fails the request with {@code failure} first, then tells the upstream and releases its stream. */
+  private void abort(Pending p, String reason, GatewayException failure) {
+    if (p.promise.future().isComplete()) {
+      return;
+    }
+    fail(p, failure);
+    if (closed) {
       return;
     }
     // MCP basic/utilities/cancellation: the initialize request must not be cancelled.
@@ -193,9 +196,6 @@ final class McpClientConnection {
           new JsonObject().put("requestId", p.id).put("reason", reason)));
     }
     transport.abandon(p.id);
-    if (!reason.startsWith("timed out")) {
-      fail(p, new GatewayException(ErrorCode.INVALID_INPUT, "cancelled: " + reason));
-    }
   }
 
   private void receive(JsonObject message, Object related) {

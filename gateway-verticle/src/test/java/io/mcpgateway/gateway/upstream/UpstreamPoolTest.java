@@ -1,0 +1,216 @@
+package io.mcpgateway.gateway.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.mcpgateway.model.ErrorCode;
+import io.mcpgateway.model.GatewayException;
+import io.mcpgateway.model.server.ServerStatus;
+import io.mcpgateway.model.server.Transport;
+import io.mcpgateway.model.server.UpstreamSecrets;
+import io.mcpgateway.model.server.UpstreamServer;
+import io.mcpgateway.testing.Eventually;
+import io.mcpgateway.testing.mcp.FixtureTools;
+import io.mcpgateway.testing.mcp.HttpFixtureServer;
+import io.mcpgateway.testing.mcp.StdioFixtureMain;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The upstream pool against real SDK servers: breakers, timeouts, cancellation, restarts, list changes. */
+class UpstreamPoolTest {
+  private Vertx vertx;
+  private Context context;
+  private UpstreamPool pool;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    context = vertx.getOrCreateContext();
+    pool = onContext(() -> new UpstreamPool(vertx, new UpstreamPool.Settings(Duration.ofMillis(800),
+        Duration.ofSeconds(3), 2, Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMillis(500))));
+  }
+
+  @AfterEach
+  void stop() {
+    vertx.close().await();
+  }
+
+  /** The pool is confined to one context, as in the verticle. */
+  private <T> T onContext(Callable<T> work) {
+    return Future.<T>future(p -> context.runOnContext(v -> {
+      try {
+        p.complete(work.call());
+      } catch (Exception e) {
+        p.fail(e);
+      }
+    })).await();
+  }
+
+  private <T> T await(Callable<Future<T>> op) {
+    return Future.<T>future(p -> context.runOnContext(v -> {
+      try {
+        op.call().onComplete(p);
+      } catch (Exception e) {
+        p.fail(e);
+      }
+    })).await();
+  }
+
+  private static UpstreamServer server(Transport transport, String url, List<String> command, Map<String, String> headers) {
+    return new UpstreamServer(UUID.randomUUID(), "srv-" + UUID.randomUUID().toString().substring(0, 6), "s", null, transport,
+        url, command == null ? null : command.get(0), command == null ? List.of() : command.subList(1, command.size()),
+        new UpstreamSecrets(headers, Map.of()), UUID.randomUUID(), ServerStatus.ACTIVE, Optional.empty(), Instant.EPOCH, Instant.EPOCH);
+  }
+
+  private JsonObject call(UpstreamServer s, String tool, JsonObject args) {
+    return await(() -> pool.callTool(s, tool, args, null, n -> { }).result());
+  }
+
+  private static String text(JsonObject result) {
+    return result.getJsonArray("content").getJsonObject(0).getString("text");
+  }
+
+  @Test
+  void concurrent_callers_share_one_upstream_session() {
+    try (HttpFixtureServer up = HttpFixtureServer.streamable("shared")) {
+      UpstreamServer s = server(Transport.STREAMABLE_HTTP, up.url(), null, Map.of("X-Key", "k1"));
+      List<Future<JsonObject>> calls = onContext(() -> {
+        List<Future<JsonObject>> all = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+          all.add(pool.callTool(s, "echo", new JsonObject().put("text", "n" + i), null, n -> { }).result());
+        }
+        return all;
+      });
+      Future.all(calls).await();
+      assertThat(calls).extracting(f -> text(f.result())).contains("shared:echo: n0", "shared:echo: n19");
+      assertThat(up.seen().stream().filter(r -> "initialize".equals(r.jsonRpcMethod())).count()).isEqualTo(1);
+      assertThat(up.seen()).filteredOn(r -> "tools/call".equals(r.jsonRpcMethod()))
+          .allSatisfy(r -> assertThat(r.headers().get("X-Key")).isEqualTo("k1"));
+    }
+  }
+
+  @Test
+  void the_breaker_opens_on_a_dead_upstream_fails_fast_and_recovers() {
+    HttpFixtureServer up = HttpFixtureServer.streamable("flaky");
+    try {
+      UpstreamServer s = server(Transport.STREAMABLE_HTTP, up.url(), null, Map.of());
+      assertThat(text(call(s, "echo", new JsonObject().put("text", "a")))).isEqualTo("flaky:echo: a");
+      up.stop();
+      for (int i = 0; i < 2; i++) {
+        GatewayException e = catchThrowableOfType(GatewayException.class, () -> call(s, "echo", new JsonObject().put("text", "b")));
+        assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_UNAVAILABLE);
+      }
+      long before = System.nanoTime();
+      GatewayException open = catchThrowableOfType(GatewayException.class, () -> call(s, "echo", new JsonObject()));
+      assertThat(open.getMessage()).contains(s.slug()).contains("circuit open").contains("retry in");
+      assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofMillis(200));
+      up.restart();
+      Eventually.await("the breaker to close again", Duration.ofSeconds(10), () -> {
+        try {
+          return text(call(s, "echo", new JsonObject().put("text", "c"))).equals("flaky:echo: c");
+        } catch (GatewayException e) {
+          return false;
+        }
+      });
+    } finally {
+      up.close();
+    }
+  }
+
+  @Test
+  void a_tool_error_does_not_open_the_breaker() {
+    try (HttpFixtureServer up = HttpFixtureServer.streamable("errs")) {
+      UpstreamServer s = server(Transport.STREAMABLE_HTTP, up.url(), null, Map.of());
+      for (int i = 0; i < 4; i++) {
+        assertThat(call(s, "fail", new JsonObject()).getBoolean("isError")).isTrue();
+        assertThat(catchThrowableOfType(UpstreamRpcError.class, () -> call(s, "no-such-tool", new JsonObject()))).isNotNull();
+      }
+      assertThat(text(call(s, "echo", new JsonObject().put("text", "ok")))).isEqualTo("errs:echo: ok");
+    }
+  }
+
+  @Test
+  void a_slow_call_times_out_and_the_upstream_is_told_to_cancel() {
+    try (HttpFixtureServer up = HttpFixtureServer.streamable("slowpoke")) {
+      UpstreamServer s = server(Transport.STREAMABLE_HTTP, up.url(), null, Map.of());
+      GatewayException e = catchThrowableOfType(GatewayException.class,
+          () -> call(s, "slow", new JsonObject().put("ms", 3000)));
+      assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT);
+      assertThat(e.getMessage()).contains(s.slug()).contains("800 ms");
+      Eventually.await("notifications/cancelled upstream", Duration.ofSeconds(5), () -> up.received("notifications/cancelled"));
+    }
+  }
+
+  @Test
+  void a_caller_cancellation_reaches_the_upstream() {
+    try (HttpFixtureServer up = HttpFixtureServer.streamable("cancel")) {
+      UpstreamServer s = server(Transport.STREAMABLE_HTTP, up.url(), null, Map.of());
+      call(s, "echo", new JsonObject().put("text", "warm"));
+      UpstreamCall pending = onContext(() -> pool.callTool(s, "slow", new JsonObject().put("ms", 600), null, n -> { }));
+      Eventually.await("the call to reach the upstream", Duration.ofSeconds(5), () -> up.seen().stream()
+          .anyMatch(r -> "tools/call".equals(r.jsonRpcMethod()) && r.body().contains("\"slow\"")));
+      onContext(() -> {
+        pending.cancel("user pressed stop");
+        return null;
+      });
+      assertThat(catchThrowableOfType(GatewayException.class, () -> pending.result().await())).isNotNull();
+      Eventually.await("notifications/cancelled upstream", Duration.ofSeconds(5), () -> up.seen().stream()
+          .anyMatch(r -> "notifications/cancelled".equals(r.jsonRpcMethod()) && r.body().contains("user pressed stop")));
+    }
+  }
+
+  @Test
+  void a_killed_stdio_upstream_is_restarted_on_next_use() {
+    UpstreamServer s = server(Transport.STDIO, null, StdioFixtureMain.command("restartable"), Map.of());
+    long firstPid = Long.parseLong(text(call(s, "pid", new JsonObject())));
+    ProcessHandle.of(firstPid).orElseThrow().destroyForcibly();
+    Eventually.await("a new stdio process", Duration.ofSeconds(30), () -> {
+      try {
+        return Long.parseLong(text(call(s, "pid", new JsonObject()))) != firstPid;
+      } catch (GatewayException e) {
+        return false;
+      }
+    });
+  }
+
+  @Test
+  void a_tools_list_changed_notification_refreshes_the_cached_list() {
+    try (HttpFixtureServer up = HttpFixtureServer.streamable("growing")) {
+      UpstreamServer s = server(Transport.STREAMABLE_HTTP, up.url(), null, Map.of());
+      List<UUID> changed = new CopyOnWriteArrayList<>();
+      onContext(() -> {
+        pool.onToolListChanged(changed::add);
+        return null;
+      });
+      assertThat(await(() -> pool.listTools(s))).extracting(t -> t.getString("name")).doesNotContain("late");
+      Eventually.await("the GET stream to be open", Duration.ofSeconds(5), () -> up.seen().stream()
+          .anyMatch(r -> "GET".equals(r.httpMethod())));
+      up.addTool(FixtureTools.tool(up.json(), "late", "added later", "{\"type\":\"object\"}",
+          (ex, req) -> FixtureTools.text("late")));
+      Eventually.await("tools/list_changed", Duration.ofSeconds(5), () -> changed.contains(s.id()));
+      assertThat(await(() -> pool.listTools(s))).extracting(t -> t.getString("name")).contains("late");
+    }
+  }
+
+  @Test
+  void the_legacy_http_sse_transport_lists_and_calls_tools() {
+    try (HttpFixtureServer up = HttpFixtureServer.legacySse("legacy")) {
+      UpstreamServer s = server(Transport.SSE, up.url(), null, Map.of());
+      assertThat(await(() -> pool.listTools(s))).extracting(t -> t.getString("name")).contains("echo", "add");
+      assertThat(text(call(s, "echo", new JsonObject().put("text", "old")))).isEqualTo("legacy:echo: old");
+    }
+  }
+}
