@@ -1,16 +1,30 @@
 package io.mcpgateway.management;
 
+import io.mcpgateway.management.access.AccessRoutes;
+import io.mcpgateway.management.apikey.ApiKeyRoutes;
+import io.mcpgateway.management.http.Api;
+import io.mcpgateway.management.http.Events;
+import io.mcpgateway.management.openapi.OpenApiDocument;
+import io.mcpgateway.management.preset.PresetRoutes;
+import io.mcpgateway.management.principal.PrincipalRoutes;
+import io.mcpgateway.management.server.ServerRoutes;
 import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.NodeSettings;
 import io.mcpgateway.model.db.Database;
 import io.mcpgateway.model.http.Problems;
+import io.mcpgateway.model.identity.ApiKeyAuthenticator;
 import io.mcpgateway.model.ops.Health;
+import io.mcpgateway.model.server.UpstreamServerStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The control plane: {@code /api/v1} for servers, presets, grants and API keys. Only wires. */
@@ -18,6 +32,8 @@ public final class ManagementVerticle extends VerticleBase {
   private final NodeSettings node;
   private Pool pool;
   private HttpServer server;
+  private List<Api.Operation> operations = List.of();
+  private Router router;
 
   public ManagementVerticle(NodeSettings node) {
     this.node = node;
@@ -27,18 +43,49 @@ public final class ManagementVerticle extends VerticleBase {
   public Future<?> start() {
     var config = node.config();
     pool = Database.pool(vertx, node.pg());
-    Router router = Router.router(vertx);
+    var authenticator = new ApiKeyAuthenticator(pool, config.security().adminApiKey(), Clock.systemUTC());
+    router = Router.router(vertx);
     new Health(vertx).postgres(pool, config.database().timeout()).mount(router);
-    router.route("/api/v1/*").handler(ctx -> Problems.send(ctx, ErrorCode.NOT_IMPLEMENTED,
-        "the management API is not implemented yet"));
+    router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(1024 * 1024));
+    var api = new Api(router, authenticator);
+    var events = new Events(vertx, pool);
+    var servers = new UpstreamServerStore(node.secrets());
+    new ServerRoutes(vertx, pool, servers, config, events).mount(api);
+    new PresetRoutes(vertx, pool, servers, events).mount(api);
+    new AccessRoutes(pool, events).mount(api);
+    new ApiKeyRoutes(pool, events).mount(api);
+    new PrincipalRoutes(pool, events).mount(api);
+    operations = api.operations();
+    JsonObject openApi = OpenApiDocument.build(operations, "http://localhost:" + config.http().managementPort());
+    router.get("/api/v1/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
+        .end(openApi.encodePrettily()));
     router.route().last().handler(ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no such resource"));
-    router.route().failureHandler(Problems::handleFailure);
-    return vertx.createHttpServer(new HttpServerOptions()
-            .setHost(config.http().host())
-            .setPort(config.http().managementPort()))
-        .requestHandler(router)
-        .listen()
+    router.route().failureHandler(Api::failureHandler);
+    return authenticator.start(vertx)
+        .compose(a -> vertx.createHttpServer(new HttpServerOptions()
+                .setHost(config.http().host())
+                .setPort(config.http().managementPort()))
+            .requestHandler(router)
+            .listen())
         .onSuccess(s -> server = s);
+  }
+
+  /** The documented operations, as mounted. */
+  public List<Api.Operation> operations() {
+    return operations;
+  }
+
+  /** Every route the router really has under /api/v1, as "METHOD path" (for the OpenAPI coverage test). */
+  public List<String> mountedRoutes() {
+    List<String> out = new java.util.ArrayList<>();
+    for (var route : router.getRoutes()) {
+      String path = route.getPath();
+      if (path == null || !path.startsWith("/api/v1/") || route.methods() == null) {
+        continue;
+      }
+      route.methods().forEach(m -> out.add(m.name() + " " + path));
+    }
+    return out;
   }
 
   @Override

@@ -1,0 +1,209 @@
+package io.mcpgateway.management.http;
+
+import io.mcpgateway.model.ErrorCode;
+import io.mcpgateway.model.FieldError;
+import io.mcpgateway.model.GatewayException;
+import io.mcpgateway.model.Page;
+import io.mcpgateway.model.http.Problems;
+import io.mcpgateway.model.identity.Authenticator;
+import io.mcpgateway.model.identity.Caller;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The control plane's HTTP conventions in one place: every route is authenticated, answers JSON or a
+ * problem document, and is recorded in a route table from which the OpenAPI document is built.
+ */
+public final class Api {
+  /** One documented operation. {@code requestSchema}/{@code responseSchema} name components, or null. */
+  public record Operation(HttpMethod method, String path, String tag, String summary, String requestSchema,
+      int status, String responseSchema, boolean paged) {}
+
+  /** A route's work: from the authenticated caller and the request to a reply. */
+  @FunctionalInterface
+  public interface Work {
+    Future<Reply> handle(Caller caller, RoutingContext ctx);
+  }
+
+  /** A reply: status and JSON body (null = no body). */
+  public record Reply(int status, Object body) {
+    public static Reply ok(Object body) {
+      return new Reply(200, body);
+    }
+
+    public static Reply created(Object body) {
+      return new Reply(201, body);
+    }
+
+    public static Reply noContent() {
+      return new Reply(204, null);
+    }
+  }
+
+  private final Router router;
+  private final Authenticator authenticator;
+  private final List<Operation> operations = new ArrayList<>();
+
+  public Api(Router router, Authenticator authenticator) {
+    this.router = router;
+    this.authenticator = authenticator;
+  }
+
+  public List<Operation> operations() {
+    return List.copyOf(operations);
+  }
+
+  public void route(Operation op, Work work) {
+    operations.add(op);
+    String vertxPath = op.path().replaceAll("\\{([a-zA-Z]+)}", ":$1");
+    router.route(op.method(), "/api/v1" + vertxPath).handler(ctx -> authenticator
+        .authenticate(ctx.request().getHeader("Authorization"), ctx.request().remoteAddress().hostAddress())
+        .compose(caller -> {
+          if (caller.isAnonymous()) {
+            return Future.failedFuture(new GatewayException(ErrorCode.UNAUTHORIZED,
+                "send Authorization: Bearer <API key or access token>"));
+          }
+          return work.handle(caller, ctx);
+        })
+        .onSuccess(reply -> send(ctx, reply))
+        .onFailure(e -> {
+          if (e instanceof GatewayException g && g.code() == ErrorCode.UNAUTHORIZED) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"mcp-gateway\"");
+          }
+          ctx.fail(e);
+        }));
+  }
+
+  private static void send(RoutingContext ctx, Reply reply) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response().setStatusCode(reply.status());
+    if (reply.body() == null) {
+      ctx.response().end();
+    } else {
+      String json = reply.body() instanceof JsonObject o ? o.encode()
+          : reply.body() instanceof JsonArray a ? a.encode() : String.valueOf(reply.body());
+      ctx.response().putHeader("Content-Type", "application/json").end(json);
+    }
+  }
+
+  // ---- request helpers ----------------------------------------------------------------------------
+
+  /** The JSON object body; a missing or non-object body is a 400 naming what is expected. */
+  public static JsonObject body(RoutingContext ctx) {
+    try {
+      Object value = ctx.body() == null ? null : ctx.body().asJsonObject();
+      if (value instanceof JsonObject o) {
+        return o;
+      }
+    } catch (DecodeException | ClassCastException e) {
+      throw new GatewayException(ErrorCode.INVALID_INPUT, "the request body must be a JSON object");
+    }
+    throw new GatewayException(ErrorCode.INVALID_INPUT, "the request body must be a JSON object");
+  }
+
+  public static UUID pathId(RoutingContext ctx, String name) {
+    String raw = ctx.pathParam(name);
+    try {
+      return UUID.fromString(raw);
+    } catch (IllegalArgumentException e) {
+      // An id that cannot exist is "not found", like any id the caller may not see.
+      throw GatewayException.notFound(name.replace("Id", "").replace("id", "resource"));
+    }
+  }
+
+  public static int limit(RoutingContext ctx) {
+    String raw = ctx.queryParams().get("limit");
+    Integer requested = null;
+    if (raw != null) {
+      try {
+        requested = Integer.parseInt(raw);
+      } catch (NumberFormatException e) {
+        throw GatewayException.invalid(List.of(new FieldError("limit", "must be a number between 1 and 100")));
+      }
+    }
+    return io.mcpgateway.model.Cursor.limit(requested, 50, 100);
+  }
+
+  public static Optional<String> cursor(RoutingContext ctx) {
+    return Optional.ofNullable(ctx.queryParams().get("cursor")).filter(c -> !c.isBlank());
+  }
+
+  public static <T> JsonObject page(Page<T> page, Function<T, JsonObject> view) {
+    JsonArray items = new JsonArray();
+    page.items().forEach(i -> items.add(view.apply(i)));
+    return new JsonObject().put("items", items).put("nextCursor", page.nextCursor().orElse(null));
+  }
+
+  /** Typed field reads that report the field when the type is wrong. */
+  public static String string(JsonObject body, String field) {
+    Object v = body.getValue(field);
+    if (v == null || v instanceof String) {
+      return (String) v;
+    }
+    throw GatewayException.invalid(List.of(new FieldError(field, "must be a string")));
+  }
+
+  public static Integer integer(JsonObject body, String field) {
+    Object v = body.getValue(field);
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+      return n.intValue();
+    }
+    throw GatewayException.invalid(List.of(new FieldError(field, "must be an integer")));
+  }
+
+  public static List<String> strings(JsonObject body, String field) {
+    Object v = body.getValue(field);
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof JsonArray a) {
+      List<String> out = new ArrayList<>();
+      for (int i = 0; i < a.size(); i++) {
+        Object item = a.getValue(i);
+        if (item != null && !(item instanceof String)) {
+          throw GatewayException.invalid(List.of(new FieldError(field + "[" + i + "]", "must be a string")));
+        }
+        out.add((String) item);
+      }
+      return out;
+    }
+    throw GatewayException.invalid(List.of(new FieldError(field, "must be an array of strings")));
+  }
+
+  public static java.util.Map<String, String> stringMap(JsonObject body, String field) {
+    Object v = body.getValue(field);
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof JsonObject o) {
+      java.util.Map<String, String> out = new java.util.TreeMap<>();
+      for (String k : o.fieldNames()) {
+        if (!(o.getValue(k) instanceof String s)) {
+          throw GatewayException.invalid(List.of(new FieldError(field + "." + k, "must be a string")));
+        }
+        out.put(k, s);
+      }
+      return out;
+    }
+    throw GatewayException.invalid(List.of(new FieldError(field, "must be an object of strings")));
+  }
+
+  public static void failureHandler(RoutingContext ctx) {
+    Problems.handleFailure(ctx);
+  }
+}

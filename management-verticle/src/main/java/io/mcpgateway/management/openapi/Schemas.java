@@ -1,0 +1,98 @@
+package io.mcpgateway.management.openapi;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** JSON Schemas (2020-12, as OpenAPI 3.1 uses) of the management API's bodies. */
+final class Schemas {
+  private Schemas() {}
+
+  static JsonObject all() {
+    return new JsonObject()
+        .put("Problem", object(new JsonObject().put("type", str()).put("title", str()).put("status", integer())
+            .put("detail", str()).put("errors", array(object(new JsonObject().put("field", str()).put("reason", str()))))))
+        .put("ServerInput", object(new JsonObject()
+            .put("slug", str().put("pattern", "^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$").put("minLength", 3).put("maxLength", 50))
+            .put("name", str().put("minLength", 1).put("maxLength", 100))
+            .put("description", str().put("maxLength", 500))
+            .put("transport", new JsonObject().put("enum", new JsonArray().add("streamable_http").add("sse").add("stdio")))
+            .put("url", str().put("format", "uri"))
+            .put("command", str()).put("args", array(str()))
+            .put("headers", stringMap()).put("env", stringMap())
+            .put("toolCallTimeoutMs", integer())
+            .put("status", new JsonObject().put("enum", new JsonArray().add("active").add("disabled")))))
+        .put("Server", object(new JsonObject().put("id", uuid()).put("slug", str()).put("name", str())
+            .put("transport", str()).put("url", str()).put("command", str()).put("args", array(str()))
+            .put("headers", stringMap().put("description", "values masked")).put("env", stringMap())
+            .put("ownerId", uuid()).put("status", str()).put("toolCallTimeoutMs", integer())
+            .put("createdAt", time()).put("updatedAt", time())))
+        .put("PresetInput", object(new JsonObject()
+            .put("slug", str().put("minLength", 3).put("maxLength", 50)).put("name", str().put("maxLength", 100))
+            .put("description", str().put("maxLength", 500))
+            .put("visibility", new JsonObject().put("enum", new JsonArray().add("public").add("private").add("invite_only")))
+            .put("status", new JsonObject().put("enum", new JsonArray().add("active").add("disabled").add("archived")))
+            .put("rateLimitPerMinute", integer().put("minimum", 1))
+            .put("metadata", new JsonObject().put("type", "object"))))
+        .put("Preset", object(new JsonObject().put("id", uuid()).put("slug", str()).put("name", str())
+            .put("description", str()).put("visibility", str()).put("status", str()).put("rateLimitPerMinute", integer())
+            .put("ownerId", uuid()).put("servers", array(object(new JsonObject().put("serverId", uuid())
+                .put("serverSlug", str()).put("enabled", bool()).put("allowedToolNames", array(str())))))))
+        .put("PresetServerInput", object(new JsonObject().put("enabled", bool())
+            .put("allowedToolNames", array(str().put("maxLength", 128)).put("maxItems", 100))))
+        .put("Catalog", object(new JsonObject()
+            .put("tools", array(object(new JsonObject().put("name", str()).put("originalName", str())
+                .put("serverId", uuid()).put("serverSlug", str()).put("description", str()))))
+            .put("notes", array(object(new JsonObject().put("name", str()).put("originalName", str()).put("reason", str()))))
+            .put("unavailable", array(object(new JsonObject().put("serverId", uuid()).put("error", str()))))))
+        .put("ToolList", object(new JsonObject().put("tools", array(new JsonObject().put("type", "object")))))
+        .put("AccessGrantInput", object(new JsonObject().put("principalId", uuid())))
+        .put("AccessGrant", object(new JsonObject().put("presetId", uuid()).put("principalId", uuid())
+            .put("grantedBy", uuid()).put("grantedAt", time())))
+        .put("ApiKeyInput", object(new JsonObject().put("name", str()).put("presetIds", array(uuid()))
+            .put("expiresAt", time()).put("principalId", uuid())))
+        .put("ApiKey", object(new JsonObject().put("id", uuid()).put("name", str()).put("prefix", str())
+            .put("principalId", uuid()).put("presetIds", array(uuid())).put("expiresAt", time())
+            .put("revokedAt", time()).put("createdAt", time()).put("lastUsedAt", time())))
+        .put("ApiKeyCreated", object(new JsonObject().put("id", uuid()).put("key", str().put("description", "shown once"))
+            .put("prefix", str())))
+        .put("AuditEvent", object(new JsonObject().put("id", integer()).put("type", str()).put("actorId", uuid())
+            .put("data", new JsonObject().put("type", "object")).put("occurredAt", time())))
+        .put("Stats", new JsonObject().put("type", "object"))
+        .put("Principal", object(new JsonObject().put("id", uuid()).put("issuer", str()).put("subject", str())
+            .put("email", str()).put("displayName", str()).put("admin", bool())))
+        .put("PrincipalInput", object(new JsonObject().put("subject", str()).put("email", str())
+            .put("displayName", str()).put("admin", bool())));
+  }
+
+  private static JsonObject object(JsonObject properties) {
+    return new JsonObject().put("type", "object").put("properties", properties);
+  }
+
+  private static JsonObject array(JsonObject items) {
+    return new JsonObject().put("type", "array").put("items", items);
+  }
+
+  private static JsonObject str() {
+    return new JsonObject().put("type", "string");
+  }
+
+  private static JsonObject integer() {
+    return new JsonObject().put("type", "integer");
+  }
+
+  private static JsonObject bool() {
+    return new JsonObject().put("type", "boolean");
+  }
+
+  private static JsonObject uuid() {
+    return new JsonObject().put("type", "string").put("format", "uuid");
+  }
+
+  private static JsonObject time() {
+    return new JsonObject().put("type", "string").put("format", "date-time");
+  }
+
+  private static JsonObject stringMap() {
+    return new JsonObject().put("type", "object").put("additionalProperties", str());
+  }
+}
