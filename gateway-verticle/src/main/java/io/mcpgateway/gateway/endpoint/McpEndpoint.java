@@ -94,7 +94,10 @@ public final class McpEndpoint {
       McpReplies.accepted(ctx);
       return;
     }
-    ReplyChannel reply = new ReplyChannel(ctx, sse);
+    String accept = ctx.request().getHeader("Accept");
+    boolean ssePreferred = accept != null && accept.contains("text/event-stream")
+        && (!accept.contains("application/json") || accept.indexOf("text/event-stream") < accept.indexOf("application/json"));
+    ReplyChannel reply = new ReplyChannel(ctx, sse, ssePreferred);
     request(ctx, session.get(), message, reply::notification).onComplete(ar -> reply.reply(ar.result()));
   }
 
@@ -171,7 +174,8 @@ public final class McpEndpoint {
     }
     JsonObject result = new JsonObject()
         .put("protocolVersion", version)
-        .put("capabilities", new JsonObject().put("tools", new JsonObject().put("listChanged", true)))
+        .put("capabilities", new JsonObject().put("tools", new JsonObject().put("listChanged", true))
+            .put("logging", new JsonObject()))
         .put("serverInfo", serverInfo);
     if (preset.description() != null && !preset.description().isBlank()) {
       result.put("instructions", preset.description());
@@ -201,6 +205,7 @@ public final class McpEndpoint {
     JsonObject params = rawParams == null ? new JsonObject() : (JsonObject) rawParams;
     Future<JsonObject> result = switch (method) {
       case "ping" -> Future.succeededFuture(new JsonObject());
+      case "logging/setLevel" -> setLevel(session, params);
       case "tools/list" -> toolsList(ctx, params);
       case "tools/call" -> toolsCall(ctx, session, id, params, notifications);
       default -> Future.failedFuture(new MethodNotFound(method));
@@ -208,6 +213,15 @@ public final class McpEndpoint {
     return result.map(r -> JsonRpc.result(id, r)).otherwise(e -> e instanceof MethodNotFound
         ? JsonRpc.error(id, JsonRpc.METHOD_NOT_FOUND, "Method not found: " + method)
         : McpReplies.errorFor(id, e));
+  }
+
+  /** server/utilities/logging: the session's minimum level for log messages relayed from upstreams. */
+  private Future<JsonObject> setLevel(Session session, JsonObject params) {
+    if (!(params.getValue("level") instanceof String level) || !Session.LOG_LEVELS.contains(level)) {
+      return Future.failedFuture(invalidParams("level must be one of " + String.join(", ", Session.LOG_LEVELS)));
+    }
+    session.logLevel(level);
+    return Future.succeededFuture(new JsonObject());
   }
 
   private Future<JsonObject> toolsList(RoutingContext ctx, JsonObject params) {
@@ -249,7 +263,11 @@ public final class McpEndpoint {
         }
         long started = System.nanoTime();
         UpstreamCall call = upstreams.callTool(server.get(), tool.get().originalName(), (JsonObject) arguments,
-            meta instanceof JsonObject m ? m : null, notifications);
+            meta instanceof JsonObject m ? m : null, n -> {
+              if (session.wantsLog(n)) {
+                notifications.handle(n);
+              }
+            });
         session.track(id, call);
         return call.result().andThen(ar -> {
           session.untrack(id);

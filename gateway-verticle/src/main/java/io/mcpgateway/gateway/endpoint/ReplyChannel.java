@@ -13,11 +13,14 @@ import io.vertx.ext.web.RoutingContext;
 final class ReplyChannel {
   private final RoutingContext ctx;
   private final boolean sseAccepted;
+  private final boolean ssePreferred;
   private boolean streaming;
 
-  ReplyChannel(RoutingContext ctx, boolean sseAccepted) {
+  /** {@code ssePreferred}: the client listed text/event-stream before application/json in Accept. */
+  ReplyChannel(RoutingContext ctx, boolean sseAccepted, boolean ssePreferred) {
     this.ctx = ctx;
     this.sseAccepted = sseAccepted;
+    this.ssePreferred = sseAccepted && ssePreferred;
   }
 
   void notification(JsonObject notification) {
@@ -25,6 +28,11 @@ final class ReplyChannel {
     if (!sseAccepted || response.ended() || response.closed()) {
       return;
     }
+    startStream(response);
+    response.write(event(notification));
+  }
+
+  private void startStream(HttpServerResponse response) {
     if (!streaming) {
       streaming = true;
       response.setStatusCode(200)
@@ -32,13 +40,15 @@ final class ReplyChannel {
           .putHeader("Content-Type", "text/event-stream")
           .putHeader("Cache-Control", "no-cache");
     }
-    response.write(event(notification));
   }
 
   void reply(JsonObject message) {
     HttpServerResponse response = ctx.response();
     if (response.ended() || response.closed()) {
       return;
+    }
+    if (ssePreferred) {
+      startStream(response);
     }
     if (streaming) {
       response.end(event(message));

