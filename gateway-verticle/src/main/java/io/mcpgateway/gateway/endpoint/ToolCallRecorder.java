@@ -20,6 +20,7 @@ import java.time.Instant;
 final class ToolCallRecorder {
   private final Vertx vertx;
   private final MeterRegistry registry = BackendRegistries.getDefaultNow();
+  private final java.util.Map<String, Timer> timers = new java.util.HashMap<>();
 
   ToolCallRecorder(Vertx vertx) {
     this.vertx = vertx;
@@ -32,13 +33,14 @@ final class ToolCallRecorder {
         tool.originalName(), caller.principalId().map(Object::toString).orElse(caller.rateKey()), ok, latencyMs,
         error, Instant.now()).toJson());
     if (registry != null) {
-      Timer.builder("mgw_tool_calls")
-          .description("Tool calls through the gateway, by preset, upstream and outcome")
-          .tag("preset", preset.slug())
-          .tag("server", tool.serverSlug())
-          .tag("outcome", ok ? "ok" : "error")
-          .publishPercentileHistogram()
-          .register(registry)
+      String outcome = ok ? "ok" : "error";
+      timers.computeIfAbsent(preset.slug() + '\0' + tool.serverSlug() + '\0' + outcome, k -> Timer.builder("mgw_tool_calls")
+              .description("Tool calls through the gateway, by preset, upstream and outcome")
+              .tag("preset", preset.slug())
+              .tag("server", tool.serverSlug())
+              .tag("outcome", outcome)
+              .publishPercentileHistogram()
+              .register(registry))
           .record(Duration.ofNanos(latencyNanos));
     }
   }

@@ -1,0 +1,125 @@
+package io.mcpgateway.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Closed-loop load: {@code concurrency} workers, each on its own MCP session, call {@code tools/call echo}
+ * back to back for {@code seconds} after a warm-up; prints throughput and latency percentiles as one line
+ * of JSON. Usage: {@code LoadGenerator <url> <concurrency> <seconds> [bearer]}.
+ */
+public final class LoadGenerator {
+  private LoadGenerator() {}
+
+  public static void main(String[] args) {
+    String url = args[0];
+    int concurrency = Integer.parseInt(args[1]);
+    int seconds = Integer.parseInt(args[2]);
+    String bearer = args.length > 3 ? args[3] : null;
+    Vertx vertx = Vertx.vertx();
+    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
+        new PoolOptions().setHttp1MaxSize(concurrency));
+    List<Future<String>> sessions = new ArrayList<>();
+    for (int i = 0; i < concurrency; i++) {
+      sessions.add(initialize(client, url, bearer));
+    }
+    List<String> ids = Future.all(sessions).await().list();
+    run(vertx, client, url, bearer, ids, 2);
+    long[][] recorded = run(vertx, client, url, bearer, ids, seconds);
+    long[] all = Arrays.stream(recorded).flatMapToLong(Arrays::stream).sorted().toArray();
+    double throughput = all.length / (double) seconds;
+    System.out.println(new JsonObject().put("url", url).put("concurrency", concurrency).put("seconds", seconds)
+        .put("calls", all.length).put("errors", ERRORS.get()).put("throughput", Math.round(throughput))
+        .put("p50_ms", pct(all, 0.50)).put("p99_ms", pct(all, 0.99)).encode());
+    vertx.close().await();
+  }
+
+  private static final AtomicLong ERRORS = new AtomicLong();
+
+  private static double pct(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      return -1;
+    }
+    return Math.round(sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))] / 10_000.0) / 100.0;
+  }
+
+  private static long[][] run(Vertx vertx, HttpClient client, String url, String bearer, List<String> sessions, int seconds) {
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    List<Future<long[]>> workers = new ArrayList<>();
+    for (String session : sessions) {
+      Promise<long[]> done = Promise.promise();
+      List<Long> latencies = new ArrayList<>();
+      vertx.runOnContext(v -> loop(client, url, bearer, session, end, latencies, done));
+      workers.add(done.future());
+    }
+    return Future.all(workers).await().<long[]>list().toArray(new long[0][]);
+  }
+
+  private static void loop(HttpClient client, String url, String bearer, String session, long end, List<Long> latencies,
+      Promise<long[]> done) {
+    if (System.nanoTime() > end) {
+      done.complete(latencies.stream().mapToLong(Long::longValue).toArray());
+      return;
+    }
+    long start = System.nanoTime();
+    JsonObject call = new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "tools/call")
+        .put("params", new JsonObject().put("name", "echo").put("arguments", new JsonObject().put("text", "hello")));
+    post(client, url, bearer, session, call).onComplete(ar -> {
+      if (ar.succeeded() && ar.result().containsKey("result")) {
+        latencies.add(System.nanoTime() - start);
+      } else {
+        ERRORS.incrementAndGet();
+      }
+      loop(client, url, bearer, session, end, latencies, done);
+    });
+  }
+
+  private static Future<String> initialize(HttpClient client, String url, String bearer) {
+    JsonObject init = new JsonObject().put("jsonrpc", "2.0").put("id", 0).put("method", "initialize").put("params",
+        new JsonObject().put("protocolVersion", "2025-11-25").put("capabilities", new JsonObject())
+            .put("clientInfo", new JsonObject().put("name", "bench").put("version", "1")));
+    return client.request(options(url, bearer, null)).compose(req -> req.send(init.toBuffer())).compose(resp -> {
+      String session = resp.getHeader("Mcp-Session-Id");
+      return resp.body().compose(b -> post(client, url, bearer, session,
+          new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/initialized"))
+          .map(x -> session));
+    });
+  }
+
+  private static Future<JsonObject> post(HttpClient client, String url, String bearer, String session, JsonObject body) {
+    return client.request(options(url, bearer, session)).compose(req -> req.send(body.toBuffer()))
+        .compose(resp -> resp.body().map(b -> b.length() == 0 ? new JsonObject() : parse(b)));
+  }
+
+  private static JsonObject parse(Buffer b) {
+    String s = b.toString();
+    if (s.startsWith("event:") || s.startsWith("data:")) {
+      s = s.substring(s.indexOf("data:") + 5).trim();
+    }
+    return new JsonObject(s);
+  }
+
+  private static RequestOptions options(String url, String bearer, String session) {
+    RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
+        .putHeader("Content-Type", "application/json").putHeader("Accept", "application/json, text/event-stream");
+    if (session != null) {
+      o.putHeader("Mcp-Session-Id", session).putHeader("MCP-Protocol-Version", "2025-11-25");
+    }
+    if (bearer != null) {
+      o.putHeader("Authorization", "Bearer " + bearer);
+    }
+    return o;
+  }
+}
