@@ -5,7 +5,13 @@ import io.mcpgateway.gateway.auth.ProtectedResourceMetadata;
 import io.mcpgateway.gateway.catalog.CatalogService;
 import io.mcpgateway.gateway.endpoint.McpEndpoint;
 import io.mcpgateway.gateway.endpoint.McpRoutes;
+import io.mcpgateway.gateway.ratelimit.FallbackRateLimiter;
 import io.mcpgateway.gateway.ratelimit.InProcessRateLimiter;
+import io.mcpgateway.gateway.ratelimit.RateLimiter;
+import io.mcpgateway.gateway.ratelimit.RedisRateLimiter;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import java.time.Duration;
 import io.mcpgateway.gateway.ratelimit.RateLimitHandler;
 import io.mcpgateway.gateway.session.SessionRegistry;
 import io.mcpgateway.gateway.upstream.UpstreamPool;
@@ -47,6 +53,8 @@ public final class GatewayVerticle extends VerticleBase {
   private SessionRegistry sessions;
   private CatalogService catalogs;
   private final PresetStore presets = new PresetStore();
+  private Redis redis;
+  private FallbackRateLimiter fallback;
 
   public GatewayVerticle(NodeSettings node) {
     this.node = node;
@@ -63,11 +71,23 @@ public final class GatewayVerticle extends VerticleBase {
     var endpoint = new McpEndpoint(vertx, catalogs, upstreams, sessions);
     var authenticator = new ApiKeyAuthenticator(pool, config.security().adminApiKey(), Clock.systemUTC());
     var policy = new AccessPolicy(pool);
-    var rateLimit = new RateLimitHandler(new InProcessRateLimiter(Clock.systemUTC()), config.defaultRateLimitPerMinute());
+    RateLimiter limiter = new InProcessRateLimiter(Clock.systemUTC());
+    if (config.redisUrl().isPresent()) {
+      redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUrl().get().toString())
+          .setMaxPoolSize(16).setMaxWaitingHandlers(4096));
+      fallback = new FallbackRateLimiter(new RedisRateLimiter(redis, Clock.systemUTC(), Duration.ofMillis(250)), limiter,
+          Duration.ofSeconds(1));
+      limiter = fallback;
+    }
+    var rateLimit = new RateLimitHandler(limiter, config.defaultRateLimitPerMinute());
     upstreams.onToolListChanged(this::upstreamToolsChanged);
 
     Router router = Router.router(vertx);
-    new Health(vertx).postgres(pool, config.database().timeout()).mount(router);
+    new Health(vertx).postgres(pool, config.database().timeout())
+        .info("rate-limits", () -> new JsonObject().put("backend", fallback == null ? "in-process"
+            : fallback.degraded() ? "in-process (Redis unreachable)" : "redis"))
+        .info("upstreams", () -> new JsonObject().put("openCircuits", new JsonArray(upstreams.openCircuits())))
+        .mount(router);
     new ProtectedResourceMetadata(config, catalogs).mount(router);
     McpRoutes.mount(router, config, catalogs, endpoint, authenticator, policy, rateLimit);
     router.route().last().handler(ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no such resource"));
@@ -148,7 +168,13 @@ public final class GatewayVerticle extends VerticleBase {
         : server.shutdown(node.config().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
     return drained
         .eventually(() -> upstreams == null ? Future.succeededFuture() : upstreams.close())
-        .eventually(() -> pool.close());
+        .eventually(() -> pool.close())
+        .eventually(() -> {
+          if (redis != null) {
+            redis.close();
+          }
+          return Future.succeededFuture();
+        });
   }
 
   /** The bound port (useful when configured as 0). */

@@ -237,4 +237,21 @@ class McpProtocolTest {
         .putHeader("Accept", "application/json").putHeader("Mcp-Session-Id", session).send().await();
     assertThat(noAccept.statusCode()).isEqualTo(406);
   }
+
+  @Test
+  void over_the_preset_limit_a_caller_gets_429_with_retry_after_and_ratelimit_headers() {
+    Preset limited = gw.presets.insert(gw.pool, new Preset(java.util.UUID.randomUUID(), GatewayHarness.slug("limited"),
+        "Limited", null, Visibility.PUBLIC, PresetStatus.ACTIVE, 3, gw.owner.id(), null, null, null, List.of())).await();
+    for (int i = 1; i <= 3; i++) {
+      HttpResponse<Buffer> ok = post(limited.slug()).sendJsonObject(initialize("2025-11-25")).await();
+      assertThat(ok.statusCode()).isEqualTo(200);
+      assertThat(ok.getHeader("RateLimit-Limit")).isEqualTo("3");
+      assertThat(ok.getHeader("RateLimit-Remaining")).isEqualTo(String.valueOf(3 - i));
+    }
+    HttpResponse<Buffer> refused = post(limited.slug()).sendJsonObject(initialize("2025-11-25")).await();
+    assertThat(refused.statusCode()).isEqualTo(429);
+    assertThat(Integer.parseInt(refused.getHeader("Retry-After"))).isBetween(1, 60);
+    assertThat(refused.getHeader("RateLimit-Remaining")).isEqualTo("0");
+    assertThat(refused.bodyAsJsonObject().getJsonObject("error").getString("message")).contains("Rate limit exceeded");
+  }
 }

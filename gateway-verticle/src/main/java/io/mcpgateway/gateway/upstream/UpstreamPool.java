@@ -171,6 +171,12 @@ public final class UpstreamPool implements Upstreams {
     return Future.join(closing).mapEmpty();
   }
 
+  /** Slugs of the upstreams whose circuit is open now (readiness reports them). */
+  public List<String> openCircuits() {
+    return entries.values().stream().filter(e -> e.breaker.state() == CircuitBreakerState.OPEN)
+        .map(e -> e.server.slug()).sorted().toList();
+  }
+
   /** The breaker state of a server this node has used, for readiness and metrics. */
   public CircuitBreakerState breakerState(UUID serverId) {
     Entry e = entries.get(serverId);

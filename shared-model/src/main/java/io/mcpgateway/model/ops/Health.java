@@ -52,6 +52,12 @@ public final class Health {
     return this;
   }
 
+  /** Adds a check that never fails readiness but reports state (e.g. Redis in fallback, open breakers). */
+  public Health info(String name, Supplier<JsonObject> state) {
+    readiness.register(name, (Promise<Status> promise) -> promise.complete(Status.OK(state.get())));
+    return this;
+  }
+
   public void mount(Router router) {
     router.get("/health").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "application/json")
