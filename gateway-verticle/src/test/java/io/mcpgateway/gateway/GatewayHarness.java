@@ -49,6 +49,7 @@ final class GatewayHarness implements AutoCloseable {
         .put("MGW_PG_SCHEMA", schema)
         .put("MGW_TOOL_CALL_TIMEOUT", "5s")
         .put("MGW_CATALOG_TIMEOUT", "2s")
+        .put("MGW_SHUTDOWN_GRACE", "1s")
         .mergeIn(overrides);
     config = ConfigLoader.load(vertx, settings).await();
     pg = PgSettings.fromUri(TestServices.pgUrl(), schema, 4, Duration.ofSeconds(5));

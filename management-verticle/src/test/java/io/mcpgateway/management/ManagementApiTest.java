@@ -55,7 +55,7 @@ class ManagementApiTest {
     GatewayConfig config = ConfigLoader.load(vertx, new JsonObject()
         .put("MGW_HTTP_HOST", "127.0.0.1").put("MGW_HTTP_PORT", "0").put("MGW_MANAGEMENT_PORT", "0")
         .put("MGW_PG_URL", TestServices.pgUrl().toString()).put("MGW_PG_SCHEMA", schema)
-        .put("MGW_ADMIN_API_KEY", ADMIN_KEY)).await();
+        .put("MGW_METRICS_PORT", "0").put("MGW_SHUTDOWN_GRACE", "1s").put("MGW_ADMIN_API_KEY", ADMIN_KEY)).await();
     pg = PgSettings.fromUri(TestServices.pgUrl(), schema, 4, Duration.ofSeconds(5));
     SchemaMigrator.migrate(pg);
     pool = Database.pool(vertx, pg);
@@ -63,6 +63,7 @@ class ManagementApiTest {
     management = new ManagementVerticle(node);
     vertx.deployVerticle(management).await();
     vertx.deployVerticle(new GatewayVerticle(node)).await();
+    vertx.deployVerticle(new io.mcpgateway.metrics.MetricsVerticle(node)).await();
     web = WebClient.create(vertx);
     for (String address : List.of(Addresses.PRESET_CHANGED, Addresses.SERVER_CHANGED, Addresses.ACCESS_CHANGED, Addresses.API_KEY_REVOKED)) {
       vertx.eventBus().<JsonObject>consumer(address, m -> busMessages.add(m.body().copy().put("address", address)));
@@ -318,5 +319,19 @@ class ManagementApiTest {
       assertThat(paths.getJsonObject(path)).as("documented path %s", path).isNotNull();
       assertThat(paths.getJsonObject(path).getJsonObject(parts[0].toLowerCase())).as("documented %s", route).isNotNull();
     }
+  }
+
+  @Test
+  void stats_come_from_the_metrics_service_and_bad_windows_are_rejected() {
+    String id = preset(alice, slug("stats"), "public").getString("id");
+    vertx.eventBus().send(Addresses.TOOL_CALL_RECORDED, new io.mcpgateway.model.bus.ToolCallRecorded(UUID.fromString(id),
+        UUID.randomUUID(), "echo", "p", true, 12, null, java.time.Instant.now().minusSeconds(60)).toJson());
+    Eventually.await("the call to be counted", Duration.ofSeconds(10), () -> {
+      HttpResponse<Buffer> r = call(HttpMethod.GET, "/presets/" + id + "/stats?bucket=minute", alice, null);
+      return r.statusCode() == 200 && r.bodyAsJsonObject().getJsonObject("totals").getLong("calls") == 1;
+    });
+    assertThat(fields(call(HttpMethod.GET, "/presets/" + id + "/stats?bucket=week", alice, null))).containsExactly("bucket");
+    assertThat(fields(call(HttpMethod.GET, "/presets/" + id + "/stats?from=yesterday", alice, null))).containsExactly("from");
+    assertThat(call(HttpMethod.GET, "/presets/" + id + "/stats", bob, null).statusCode()).isEqualTo(404);
   }
 }

@@ -1,25 +1,49 @@
 package io.mcpgateway.metrics;
 
+import io.mcpgateway.metrics.ingest.MetricsBuffer;
+import io.mcpgateway.metrics.ingest.MetricsIngestion;
+import io.mcpgateway.metrics.partition.PartitionMaintenance;
+import io.mcpgateway.metrics.stats.PresetStats;
+import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.NodeSettings;
+import io.mcpgateway.model.bus.Addresses;
+import io.mcpgateway.model.bus.ToolCallRecorded;
 import io.mcpgateway.model.db.Database;
 import io.mcpgateway.model.http.Problems;
-import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.ops.Health;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.sqlclient.Pool;
+import java.time.Instant;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Operations: the Prometheus scrape endpoint, health and readiness; later the tool-call metrics store. */
+/**
+ * Operations: stores tool-call events in batches, keeps the monthly partitions and the retention, answers
+ * stats requests, and serves the Prometheus scrape endpoint with health and readiness. Only wires.
+ */
 public final class MetricsVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(MetricsVerticle.class);
+  static final int BUFFER_CAPACITY = 100_000;
+  static final int BATCH_SIZE = 500;
+
   private final NodeSettings node;
   private Pool pool;
   private HttpServer server;
+  private MetricsIngestion ingestion;
+  private long maintenanceTimer;
 
   public MetricsVerticle(NodeSettings node) {
     this.node = node;
@@ -29,8 +53,27 @@ public final class MetricsVerticle extends VerticleBase {
   public Future<?> start() {
     var config = node.config();
     pool = Database.pool(vertx, node.pg());
+    var buffer = new MetricsBuffer(BUFFER_CAPACITY);
+    ingestion = new MetricsIngestion(vertx, pool, buffer, BATCH_SIZE, 1000);
+    var stats = new PresetStats(pool);
+    var partitions = new PartitionMaintenance(pool, config.metricsRetentionDays());
+    registerMeters(buffer);
+
+    vertx.eventBus().<JsonObject>consumer(Addresses.TOOL_CALL_RECORDED, m -> {
+      try {
+        ingestion.accept(ToolCallRecorded.fromJson(m.body()));
+      } catch (RuntimeException e) {
+        LOG.debug("ignoring a malformed tool-call event: {}", e.getMessage());
+      }
+    });
+    vertx.eventBus().<JsonObject>consumer(Addresses.METRICS_STATS, m -> stats(stats, m));
+    maintenanceTimer = vertx.setPeriodic(6 * 3600_000L, t -> partitions.run(Instant.now())
+        .onFailure(e -> LOG.warn("metrics partition maintenance failed: {}", e.getMessage())));
+
     Router router = Router.router(vertx);
-    new Health(vertx).postgres(pool, config.database().timeout()).mount(router);
+    new Health(vertx).postgres(pool, config.database().timeout())
+        .info("metrics-buffer", () -> new JsonObject().put("depth", buffer.size()).put("dropped", buffer.dropped()))
+        .mount(router);
     router.get("/metrics").handler(ctx -> {
       if (BackendRegistries.getDefaultNow() instanceof PrometheusMeterRegistry prometheus) {
         ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(prometheus.scrape());
@@ -40,19 +83,46 @@ public final class MetricsVerticle extends VerticleBase {
     });
     router.route().last().handler(ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no such resource"));
     router.route().failureHandler(Problems::handleFailure);
-    return vertx.createHttpServer(new HttpServerOptions()
-            .setHost(config.http().host())
-            .setPort(config.http().metricsPort()))
-        .requestHandler(router)
-        .listen()
+    return partitions.run(Instant.now())
+        .compose(o -> vertx.createHttpServer(new HttpServerOptions()
+                .setHost(config.http().host())
+                .setPort(config.http().metricsPort()))
+            .requestHandler(router)
+            .listen())
         .onSuccess(s -> server = s);
+  }
+
+  private void stats(PresetStats stats, Message<JsonObject> msg) {
+    try {
+      JsonObject q = msg.body();
+      stats.compute(UUID.fromString(q.getString("presetId")), Instant.parse(q.getString("from")),
+              Instant.parse(q.getString("to")), q.getString("bucket", "hour"))
+          .onSuccess(msg::reply)
+          .onFailure(e -> msg.fail(ErrorCode.UNAVAILABLE.busCode(), "stats query failed: " + e.getMessage()));
+    } catch (RuntimeException e) {
+      msg.fail(ErrorCode.INVALID_INPUT.busCode(), "invalid stats request: " + e.getMessage());
+    }
+  }
+
+  private void registerMeters(MetricsBuffer buffer) {
+    MeterRegistry registry = BackendRegistries.getDefaultNow();
+    if (registry == null) {
+      return;
+    }
+    Gauge.builder("mgw_metrics_buffer_depth", buffer, MetricsBuffer::size)
+        .description("Tool-call events waiting to be written").register(registry);
+    FunctionCounter.builder("mgw_metrics_dropped_events", buffer, MetricsBuffer::dropped)
+        .description("Tool-call events dropped because the buffer was full").register(registry);
+    FunctionCounter.builder("mgw_metrics_written_events", this, v -> ingestion.written())
+        .description("Tool-call events written to PostgreSQL").register(registry);
   }
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(maintenanceTimer);
     Future<Void> drained = server == null ? Future.succeededFuture()
         : server.shutdown(node.config().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
-    return drained.eventually(() -> pool.close());
+    return drained.eventually(() -> ingestion.drain()).eventually(() -> pool.close());
   }
 
   public int port() {
