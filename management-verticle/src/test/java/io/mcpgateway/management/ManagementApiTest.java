@@ -156,7 +156,7 @@ class ManagementApiTest {
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(fields(bad)).containsExactly("slug", "name", "description");
     assertThat(fields(call(HttpMethod.POST, "/presets", alice, new JsonObject().put("slug", "a".repeat(51)).put("name", "")
-        .put("visibility", "secret")))).containsExactly("visibility");
+        .put("visibility", "secret")))).containsExactly("slug", "name", "visibility");
     assertThat(fields(call(HttpMethod.POST, "/presets", alice, new JsonObject().put("slug", slug("ok")).put("name", "")
         .put("visibility", "public")))).containsExactly("name");
     HttpResponse<Buffer> notJson = web.post(management.port(), "127.0.0.1", "/api/v1/presets")

@@ -10,6 +10,7 @@ import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.FieldError;
 import io.mcpgateway.model.GatewayException;
 import io.mcpgateway.model.Validator;
+import io.mcpgateway.model.access.AccessGrantStore;
 import io.mcpgateway.model.access.ApiKey;
 import io.mcpgateway.model.access.ApiKeyStore;
 import io.mcpgateway.model.access.ApiKeys;
@@ -17,6 +18,9 @@ import io.mcpgateway.model.access.PrincipalStore;
 import io.mcpgateway.model.bus.Addresses;
 import io.mcpgateway.model.bus.ApiKeyRevoked;
 import io.mcpgateway.model.identity.Caller;
+import io.mcpgateway.model.preset.Preset;
+import io.mcpgateway.model.preset.PresetStore;
+import io.mcpgateway.model.preset.Visibility;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -37,6 +41,8 @@ public final class ApiKeyRoutes {
   private final Pool pool;
   private final ApiKeyStore keys = new ApiKeyStore();
   private final PrincipalStore principals = new PrincipalStore();
+  private final PresetStore presets = new PresetStore();
+  private final AccessGrantStore grants = new AccessGrantStore();
   private final Events events;
 
   public ApiKeyRoutes(Pool pool, Events events) {
@@ -54,7 +60,7 @@ public final class ApiKeyRoutes {
     JsonObject body = Api.body(ctx);
     String name = Api.string(body, "name");
     new Validator().text("name", name, 1, 100).throwIfInvalid();
-    List<UUID> presetIds = uuids(Api.strings(body, "presetIds"));
+    List<UUID> presetIds = uuids("presetIds", Api.strings(body, "presetIds"));
     Instant expiresAt = expiry(Api.string(body, "expiresAt"));
     UUID owner = Ownership.self(caller);
     String requestedOwner = Api.string(body, "principalId");
@@ -62,7 +68,7 @@ public final class ApiKeyRoutes {
       if (!caller.isAdmin()) {
         throw new GatewayException(ErrorCode.FORBIDDEN, "only administrators may create keys for other principals");
       }
-      owner = uuids(List.of(requestedOwner)).get(0);
+      owner = uuids("principalId", List.of(requestedOwner)).get(0);
     }
     UUID keyOwner = owner;
     String key = ApiKeys.generate();
@@ -70,6 +76,7 @@ public final class ApiKeyRoutes {
         presetIds, expiresAt, null, null, null);
     return principals.findById(pool, keyOwner).compose(p -> p.isPresent() ? Future.succeededFuture()
             : Future.failedFuture(GatewayException.notFound("principal")))
+        .compose(v -> usablePresets(caller, keyOwner, presetIds))
         .compose(v -> events.commit(caller, conn -> keys.insert(conn, record).map(saved -> new Events.Change<>(saved,
             "api_key", saved.id(), "api_key.created", new JsonObject().put("name", saved.name()).put("prefix", saved.prefix())
                 .put("principalId", saved.principalId().toString()), null, null))))
@@ -82,7 +89,7 @@ public final class ApiKeyRoutes {
     UUID owner = Ownership.self(caller);
     String requested = ctx.queryParams().get("principalId");
     if (requested != null && caller.isAdmin()) {
-      owner = uuids(List.of(requested)).get(0);
+      owner = uuids("principalId", List.of(requested)).get(0);
     }
     return keys.listByOwner(pool, owner, limit, after).map(page -> Reply.ok(Api.page(page, ApiKey::toJson)));
   }
@@ -100,7 +107,35 @@ public final class ApiKeyRoutes {
     }).map(v -> Reply.noContent());
   }
 
-  private static List<UUID> uuids(List<String> raw) {
+  /**
+   * A key may be restricted only to presets its owner can use (public, own, or shared with them); anything
+   * else is reported per index without saying whether the preset exists.
+   */
+  private Future<Void> usablePresets(Caller caller, UUID keyOwner, List<UUID> presetIds) {
+    List<Future<Boolean>> checks = new ArrayList<>();
+    for (UUID id : presetIds) {
+      checks.add(presets.findById(pool, id).compose(found -> {
+        if (found.isEmpty()) {
+          return Future.succeededFuture(false);
+        }
+        Preset p = found.get();
+        if (caller.isAdmin() || p.ownerId().equals(keyOwner) || p.visibility() == Visibility.PUBLIC) {
+          return Future.succeededFuture(true);
+        }
+        return grants.isGranted(pool, id, keyOwner);
+      }));
+    }
+    return Future.all(checks).compose(all -> {
+      var v = new Validator();
+      for (int i = 0; i < checks.size(); i++) {
+        v.check(checks.get(i).result(), "presetIds[" + i + "]", "is not a preset the key's owner can use");
+      }
+      v.throwIfInvalid();
+      return Future.<Void>succeededFuture();
+    });
+  }
+
+  private static List<UUID> uuids(String field, List<String> raw) {
     List<UUID> out = new ArrayList<>();
     if (raw == null) {
       return out;
@@ -109,7 +144,8 @@ public final class ApiKeyRoutes {
       try {
         out.add(UUID.fromString(raw.get(i)));
       } catch (RuntimeException e) {
-        throw GatewayException.invalid(List.of(new FieldError("presetIds[" + i + "]", "must be a UUID")));
+        throw GatewayException.invalid(List.of(new FieldError(raw.size() == 1 && !field.equals("presetIds") ? field
+            : field + "[" + i + "]", "must be a UUID")));
       }
     }
     return out;

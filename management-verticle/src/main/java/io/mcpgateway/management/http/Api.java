@@ -203,6 +203,26 @@ public final class Api {
     throw GatewayException.invalid(List.of(new FieldError(field, "must be an object of strings")));
   }
 
+  /**
+   * Runs the shared-model rules and reports their field errors together with those already collected
+   * (e.g. an unknown enum value), so a caller hears about every invalid field in one answer.
+   */
+  public static void validate(io.mcpgateway.model.Validator collected, Runnable rules) {
+    List<FieldError> errors = new ArrayList<>();
+    try {
+      rules.run();
+    } catch (GatewayException e) {
+      if (e.code() != ErrorCode.INVALID_INPUT) {
+        throw e;
+      }
+      errors.addAll(e.fieldErrors());
+    }
+    errors.addAll(collected.errors());
+    if (!errors.isEmpty()) {
+      throw GatewayException.invalid(errors);
+    }
+  }
+
   public static void failureHandler(RoutingContext ctx) {
     Problems.handleFailure(ctx);
   }

@@ -236,12 +236,11 @@ public final class PresetRoutes {
         .check(visibility.isPresent(), "visibility", "must be " + WireEnum.accepted(Visibility.class)
             + " (got " + (visibilityName == null ? "nothing" : "\"" + visibilityName + "\"") + ")")
         .check(status.isPresent(), "status", "must be " + WireEnum.accepted(PresetStatus.class));
-    v.throwIfInvalid();
     String slug = Api.string(body, "slug");
     String name = Api.string(body, "name");
     String description = Api.string(body, "description");
     Integer rate = Api.integer(body, "rateLimitPerMinute");
-    PresetRules.validate(slug, name, description, rate);
+    Api.validate(v, () -> PresetRules.validate(slug, name, description, rate));
     JsonObject metadata = body.getValue("metadata") instanceof JsonObject m ? m : new JsonObject();
     return new Preset(before == null ? UUID.randomUUID() : before.id(), slug, name, description, visibility.get(),
         status.get(), rate, owner, metadata, null, null, before == null ? List.of() : before.servers());

@@ -85,13 +85,11 @@ public final class ServerRoutes {
     JsonObject body = Api.body(ctx);
     return visible(caller, Api.pathId(ctx, "id")).compose(before -> {
       JsonObject merged = before.toJson().mergeIn(body);
-      // Secrets are masked in the view: keep the stored ones unless new ones are sent.
-      if (!body.containsKey("headers")) {
-        merged.put("headers", new JsonObject(new java.util.HashMap<>(before.secrets().headers())));
-      }
-      if (!body.containsKey("env")) {
-        merged.put("env", new JsonObject(new java.util.HashMap<>(before.secrets().env())));
-      }
+      // Secrets are masked in the view: keep the stored ones unless new ones are sent, and keep a stored
+      // value whose masked form is sent back (a client that PATCHes what it read must not store "Bear***").
+      JsonObject masked = before.secrets().masked();
+      merged.put("headers", unmask(body.getValue("headers"), before.secrets().headers(), masked.getJsonObject("headers")));
+      merged.put("env", unmask(body.getValue("env"), before.secrets().env(), masked.getJsonObject("env")));
       UpstreamServer after = fromInput(merged, before.id(), before.ownerId(), Optional.of(before));
       return admissible(caller, after)
           .compose(v -> events.commit(caller, conn -> servers.update(conn, after).compose(saved -> saved.isEmpty()
@@ -100,6 +98,22 @@ public final class ServerRoutes {
                   new JsonObject().put("before", before.toJson()).put("after", saved.get().toJson()),
                   Addresses.SERVER_CHANGED, new ServerChanged(before.id(), Change.UPDATED).toJson())))));
     }).map(saved -> Reply.ok(saved.toJson()));
+  }
+
+  private static Object unmask(Object sent, Map<String, String> stored, JsonObject masked) {
+    if (sent == null) {
+      return new JsonObject(new java.util.HashMap<>(stored));
+    }
+    if (!(sent instanceof JsonObject values)) {
+      return sent; // fromInput reports the type error
+    }
+    JsonObject out = values.copy();
+    for (String name : values.fieldNames()) {
+      if (stored.containsKey(name) && values.getValue(name) instanceof String v && v.equals(masked.getString(name))) {
+        out.put(name, stored.get(name));
+      }
+    }
+    return out;
   }
 
   private Future<Reply> delete(Caller caller, RoutingContext ctx) {
@@ -141,30 +155,26 @@ public final class ServerRoutes {
   private static UpstreamServer fromInput(JsonObject body, UUID id, UUID owner, Optional<UpstreamServer> before) {
     String transportName = Api.string(body, "transport");
     Optional<Transport> transport = WireEnum.find(Transport.class, transportName);
-    if (transport.isEmpty()) {
-      throw GatewayException.invalid(List.of(new FieldError("transport",
-          "must be " + WireEnum.accepted(Transport.class) + " (got " + (transportName == null ? "nothing" : "\"" + transportName + "\"") + ")")));
-    }
     String statusName = Api.string(body, "status");
     Optional<ServerStatus> status = statusName == null ? Optional.of(ServerStatus.ACTIVE) : WireEnum.find(ServerStatus.class, statusName);
-    if (status.isEmpty()) {
-      throw GatewayException.invalid(List.of(new FieldError("status", "must be " + WireEnum.accepted(ServerStatus.class))));
-    }
     Map<String, String> headers = Api.stringMap(body, "headers");
     Map<String, String> env = Api.stringMap(body, "env");
     List<String> args = Api.strings(body, "args");
     Integer timeoutMs = Api.integer(body, "toolCallTimeoutMs");
-    if (timeoutMs != null && (timeoutMs < 100 || timeoutMs > 600_000)) {
-      throw GatewayException.invalid(List.of(new FieldError("toolCallTimeoutMs", "must be between 100 and 600000")));
-    }
     var secrets = new UpstreamSecrets(headers == null ? Map.of() : headers, env == null ? Map.of() : env);
     String url = Api.string(body, "url");
     String command = Api.string(body, "command");
     String slug = Api.string(body, "slug");
     String name = Api.string(body, "name");
     String description = Api.string(body, "description");
-    new io.mcpgateway.model.Validator().optionalText("description", description, 500).throwIfInvalid();
-    ServerRules.validate(slug, name, transport.get(), url, command, args, secrets);
+    var v = new io.mcpgateway.model.Validator()
+        .optionalText("description", description, 500)
+        .check(transport.isPresent(), "transport", "must be " + WireEnum.accepted(Transport.class)
+            + " (got " + (transportName == null ? "nothing" : "\"" + transportName + "\"") + ")")
+        .check(status.isPresent(), "status", "must be " + WireEnum.accepted(ServerStatus.class))
+        .check(timeoutMs == null || (timeoutMs >= 100 && timeoutMs <= 600_000), "toolCallTimeoutMs",
+            "must be between 100 and 600000");
+    Api.validate(v, () -> ServerRules.validate(slug, name, transport.orElse(null), url, command, args, secrets));
     return new UpstreamServer(id, slug, name, description, transport.get(), url, command, args == null ? List.of() : args,
         secrets, owner, status.get(), Optional.ofNullable(timeoutMs).map(Duration::ofMillis),
         before.map(UpstreamServer::createdAt).orElse(null), null);
