@@ -74,6 +74,19 @@ class ManagementToDataPlaneTest {
         Eventually.await("tools/list_changed after the API change", Duration.ofSeconds(10), () -> !changes.isEmpty());
         assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name).containsExactly("add", "echo");
       }
+      // The call shows in the preset's stats (gateway → metrics verticle → PostgreSQL → management over the bus),
+      // and the link changes in its audit trail.
+      String presetId = preset.bodyAsJsonObject().getString("id");
+      Eventually.await("the echo call in the preset's stats", Duration.ofSeconds(15), () -> {
+        HttpResponse<Buffer> stats = api.apply(HttpMethod.GET, "/presets/" + presetId + "/stats").send().await();
+        return stats.statusCode() == 200 && stats.bodyAsJsonObject().getJsonObject("totals").getLong("calls") >= 1;
+      });
+      JsonObject stats = api.apply(HttpMethod.GET, "/presets/" + presetId + "/stats?bucket=minute").send().await().bodyAsJsonObject();
+      assertThat(stats.getJsonObject("totals").getLong("calls")).isEqualTo(1);
+      assertThat(stats.getJsonArray("tools").getJsonObject(0).getString("tool")).isEqualTo("echo");
+      JsonArray events = api.apply(HttpMethod.GET, "/presets/" + presetId + "/events").send().await().bodyAsJsonObject().getJsonArray("items");
+      assertThat(events.stream().map(e -> ((JsonObject) e).getString("type")).toList())
+          .containsExactly("preset.server_updated", "preset.server_linked", "preset.created");
       HttpResponse<Buffer> anonymous = web.post(node.gatewayPort(), "127.0.0.1", "/mcp/" + slug)
           .putHeader("Accept", "application/json, text/event-stream").sendJsonObject(new JsonObject().put("jsonrpc", "2.0")
               .put("id", 1).put("method", "initialize").put("params", new JsonObject().put("protocolVersion", "2025-11-25"))).await();

@@ -345,6 +345,10 @@ class ManagementRulesTest {
     assertThat(fields(call(HttpMethod.GET, "/presets/" + id + "/stats?bucket=week", alice, null))).containsExactly("bucket");
     assertThat(fields(call(HttpMethod.GET, "/presets/" + id + "/stats?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", alice, null)))
         .containsExactly("from");
+    assertThat(fields(call(HttpMethod.GET, "/presets/" + id + "/stats?from=2026-01-01T00:00:00Z&to=2026-01-09T00:00:00Z&bucket=minute",
+        alice, null))).containsExactly("bucket");
+    assertThat(fields(call(HttpMethod.GET, "/presets/" + id + "/stats?from=2026-01-01T00:00:00Z&to=2026-05-01T00:00:00Z&bucket=day",
+        alice, null))).containsExactly("to");
     HttpResponse<Buffer> none = call(HttpMethod.GET, "/presets/" + id + "/stats", alice, null);
     assertThat(none.statusCode()).as("no metrics verticle deployed").isEqualTo(503);
     assertThat(none.getHeader("Content-Type")).isEqualTo("application/problem+json");

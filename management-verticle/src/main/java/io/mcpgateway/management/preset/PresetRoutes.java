@@ -184,7 +184,10 @@ public final class PresetRoutes {
     var v = new io.mcpgateway.model.Validator()
         .check(from.isBefore(to), "from", "must be before to")
         .check(java.time.Duration.between(from, to).toDays() <= 92, "to", "the window can span at most 92 days")
-        .check(List.of("minute", "hour", "day").contains(bucket), "bucket", "must be \"minute\", \"hour\" or \"day\"");
+        .check(List.of("minute", "hour", "day").contains(bucket), "bucket", "must be \"minute\", \"hour\" or \"day\"")
+        // Minute buckets over months would be a six-figure series: keep them to a week.
+        .check(!bucket.equals("minute") || java.time.Duration.between(from, to).toDays() <= 7, "bucket",
+            "minute buckets cover at most 7 days; use \"hour\" or \"day\" for longer windows");
     v.throwIfInvalid();
     return managed(caller, Api.pathId(ctx, "id"))
         .compose(p -> BusRequests.request(vertx, Addresses.METRICS_STATS, new JsonObject()
