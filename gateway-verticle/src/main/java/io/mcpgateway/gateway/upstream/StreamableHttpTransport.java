@@ -83,9 +83,12 @@ final class StreamableHttpTransport extends Transport {
     int status = resp.statusCode();
     String type = resp.getHeader("Content-Type") == null ? "" : resp.getHeader("Content-Type");
     if (status == 404 && sessionId != null) {
+      // transports §Session Management: the server no longer knows the session; start a new one. The request
+      // that met the 404 fails with SessionExpired first (it was not processed, so the pool retries it on a
+      // fresh session); only then is the connection declared closed, failing the rest as unavailable.
       resp.end();
       inFlight.remove(id);
-      closedHandler.handle(new SessionExpired(name));
+      vertx.getOrCreateContext().runOnContext(v -> closedHandler.handle(new SessionExpired(name)));
       return Future.failedFuture(new SessionExpired(name));
     }
     if (status >= 300) {

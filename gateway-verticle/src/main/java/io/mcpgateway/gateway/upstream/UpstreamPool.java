@@ -239,9 +239,12 @@ public final class UpstreamPool implements Upstreams {
   }
 
   private <T> Future<T> withConnection(Entry e, java.util.function.Function<McpClientConnection, Future<T>> op) {
-    return connection(e).compose(op).recover(err -> {
+    Future<McpClientConnection> used = connection(e);
+    return used.compose(op).recover(err -> {
       if (err instanceof SessionExpired) {
-        e.connection = null;
+        if (e.connection == used) {
+          e.connection = null;
+        }
         return connection(e).compose(op);
       }
       return Future.failedFuture(err);

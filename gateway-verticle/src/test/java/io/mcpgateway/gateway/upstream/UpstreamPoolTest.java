@@ -213,4 +213,99 @@ class UpstreamPoolTest {
       assertThat(text(call(s, "echo", new JsonObject().put("text", "old")))).isEqualTo("legacy:echo: old");
     }
   }
+
+  @Test
+  void progress_and_log_notifications_of_a_call_reach_its_caller_with_the_callers_progress_token() {
+    try (HttpFixtureServer up = HttpFixtureServer.streamable("chatty")) {
+      UpstreamServer s = server(Transport.STREAMABLE_HTTP, up.url(), null, Map.of());
+      List<JsonObject> seen = new CopyOnWriteArrayList<>();
+      JsonObject result = await(() -> pool.callTool(s, "progress", new JsonObject().put("steps", 3),
+          new JsonObject().put("progressToken", "caller-token-7"), seen::add).result());
+      assertThat(text(result)).isEqualTo("chatty:done 3");
+      assertThat(seen).filteredOn(n -> "notifications/progress".equals(n.getString("method")))
+          .extracting(n -> n.getJsonObject("params").getValue("progressToken"))
+          .containsExactly("caller-token-7", "caller-token-7", "caller-token-7");
+      assertThat(seen).filteredOn(n -> "notifications/message".equals(n.getString("method")))
+          .extracting(n -> n.getJsonObject("params").getString("data")).containsExactly("starting 3 steps");
+      // the upstream saw the gateway's own token, never the caller's
+      assertThat(up.seen()).filteredOn(r -> "tools/call".equals(r.jsonRpcMethod()))
+          .allSatisfy(r -> assertThat(r.body()).doesNotContain("caller-token-7"));
+    }
+  }
+
+  @Test
+  void progress_of_a_stdio_call_reaches_its_caller() {
+    UpstreamServer s = server(Transport.STDIO, null, StdioFixtureMain.command("stdio-progress"), Map.of());
+    List<JsonObject> seen = new CopyOnWriteArrayList<>();
+    JsonObject result = await(() -> pool.callTool(s, "progress", new JsonObject().put("steps", 2),
+        new JsonObject().put("progressToken", 42), seen::add).result());
+    assertThat(text(result)).isEqualTo("stdio-progress:done 2");
+    assertThat(seen).extracting(n -> n.getJsonObject("params").getValue("progressToken")).containsExactly(42, 42);
+  }
+
+  @Test
+  void an_upstream_json_rpc_error_is_relayed_with_its_code_and_message() {
+    try (HttpFixtureServer up = HttpFixtureServer.streamable("rpcerr")) {
+      UpstreamServer s = server(Transport.STREAMABLE_HTTP, up.url(), null, Map.of());
+      UpstreamRpcError e = catchThrowableOfType(UpstreamRpcError.class, () -> call(s, "no-such-tool", new JsonObject()));
+      // server/tools §Error Handling: an unknown tool is a protocol error, -32602; relayed as the upstream said it
+      assertThat(e.error().getInteger("code")).isEqualTo(-32602);
+      assertThat(e.error().getString("message")).contains("Unknown tool");
+    }
+  }
+
+  @Test
+  void a_session_the_upstream_forgot_is_initialized_again_transparently() {
+    HttpFixtureServer up = HttpFixtureServer.streamable("forgetful");
+    try {
+      UpstreamServer s = server(Transport.STREAMABLE_HTTP, up.url(), null, Map.of());
+      assertThat(text(call(s, "echo", new JsonObject().put("text", "1")))).isEqualTo("forgetful:echo: 1");
+      up.stop();
+      up.restart(); // a fresh server: the old Mcp-Session-Id is unknown to it (HTTP 404)
+      assertThat(text(call(s, "echo", new JsonObject().put("text", "2")))).isEqualTo("forgetful:echo: 2");
+      assertThat(up.seen().stream().filter(r -> "initialize".equals(r.jsonRpcMethod())).count()).isEqualTo(2);
+    } finally {
+      up.close();
+    }
+  }
+
+  @Test
+  void a_servers_own_tool_call_timeout_overrides_the_default() {
+    try (HttpFixtureServer up = HttpFixtureServer.streamable("impatient")) {
+      UpstreamServer base = server(Transport.STREAMABLE_HTTP, up.url(), null, Map.of());
+      UpstreamServer s = new UpstreamServer(base.id(), base.slug(), base.name(), null, base.transport(), base.url(), null,
+          List.of(), base.secrets(), base.ownerId(), ServerStatus.ACTIVE, Optional.of(Duration.ofMillis(150)),
+          base.createdAt(), base.updatedAt());
+      call(s, "echo", new JsonObject().put("text", "warm"));
+      long before = System.nanoTime();
+      GatewayException e = catchThrowableOfType(GatewayException.class, () -> call(s, "slow", new JsonObject().put("ms", 600)));
+      assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT);
+      assertThat(e.getMessage()).contains("150 ms");
+      assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofMillis(600));
+    }
+  }
+
+  @Test
+  void a_stdio_upstream_gets_only_its_configured_environment_plus_path_and_home() {
+    UpstreamServer base = server(Transport.STDIO, null, StdioFixtureMain.command("envcheck", "--env-names"), Map.of());
+    UpstreamServer s = new UpstreamServer(base.id(), base.slug(), base.name(), null, base.transport(), null, base.command(),
+        base.args(), new UpstreamSecrets(Map.of(), Map.of("FIXTURE_SECRET", "s3cr3t")), base.ownerId(), ServerStatus.ACTIVE,
+        Optional.empty(), base.createdAt(), base.updatedAt());
+    assertThat(await(() -> pool.listTools(s))).extracting(t -> t.getString("name")).contains("echo", "env_names");
+    assertThat(text(call(s, "env", new JsonObject()))).startsWith("FIXTURE_SECRET=s3cr3t ");
+    assertThat(List.of(text(call(s, "env_names", new JsonObject())).split(",")))
+        .isSubsetOf("FIXTURE_SECRET", "PATH", "HOME").contains("FIXTURE_SECRET");
+  }
+
+  @Test
+  void a_server_to_client_ping_is_answered_so_the_upstream_never_hangs() {
+    try (HttpFixtureServer up = HttpFixtureServer.streamable("pinger", json -> List.of(FixtureTools.tool(json, "ping_client",
+        "Pings the client mid-call", "{\"type\":\"object\"}", (ex, req) -> {
+          ex.ping();
+          return FixtureTools.text("pong");
+        })))) {
+      UpstreamServer s = server(Transport.STREAMABLE_HTTP, up.url(), null, Map.of());
+      assertThat(text(call(s, "ping_client", new JsonObject()))).isEqualTo("pong");
+    }
+  }
 }

@@ -15,7 +15,9 @@ import java.util.concurrent.CountDownLatch;
  * A stdio MCP server on the official Java SDK with the {@link FixtureTools}: run it as a child process with
  * {@link #command(String)}. Its first argument is the prefix of its answers. It prints the environment
  * variable FIXTURE_SECRET, if set, in the answer of the tool {@code env}, so tests can check which
- * environment the gateway gave it.
+ * environment the gateway gave it. With the extra argument {@code --env-names} it also serves {@code env_names},
+ * which answers the sorted names of every environment variable it got (to prove the gateway's own environment
+ * did not reach it).
  */
 public final class StdioFixtureMain {
   private StdioFixtureMain() {}
@@ -27,6 +29,10 @@ public final class StdioFixtureMain {
     tools.add(FixtureTools.tool(json, "env", "Shows FIXTURE_SECRET and whether HOME_SECRET leaked", "{\"type\":\"object\"}",
         (ex, req) -> FixtureTools.text("FIXTURE_SECRET=" + System.getenv("FIXTURE_SECRET")
             + " MGW_LEAK=" + System.getenv("MGW_ADMIN_API_KEY"))));
+    if (List.of(args).contains("--env-names")) {
+      tools.add(FixtureTools.tool(json, "env_names", "Names of all environment variables", "{\"type\":\"object\"}",
+          (ex, req) -> FixtureTools.text(String.join(",", new java.util.TreeSet<>(System.getenv().keySet())))));
+    }
     McpServer.sync(new StdioServerTransportProvider(json)).serverInfo(name, "1.0.0").jsonMapper(json)
         .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging().build())
         .tools(tools).build();
@@ -34,9 +40,11 @@ public final class StdioFixtureMain {
   }
 
   /** The command line (java, args) that runs this fixture with the current test classpath. */
-  public static List<String> command(String name) {
+  public static List<String> command(String name, String... extraArgs) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return List.of(java, "-Xss512k", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        StdioFixtureMain.class.getName(), name);
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xss512k", "-XX:TieredStopAtLevel=1", "-cp",
+        System.getProperty("java.class.path"), StdioFixtureMain.class.getName(), name));
+    cmd.addAll(List.of(extraArgs));
+    return List.copyOf(cmd);
   }
 }
