@@ -339,6 +339,40 @@ class ManagementRulesTest {
   }
 
   @Test
+  void concurrent_links_never_take_a_preset_past_20_servers() {
+    String id = preset(ADMIN_KEY, "public");
+    for (int i = 0; i < 18; i++) {
+      String s = created(call(HttpMethod.POST, "/servers", ADMIN_KEY, server(ADMIN_KEY, slug("c" + i)))).getString("id");
+      assertThat(call(HttpMethod.PUT, "/presets/" + id + "/servers/" + s, ADMIN_KEY, new JsonObject()).statusCode()).isEqualTo(200);
+    }
+    List<io.vertx.core.Future<HttpResponse<Buffer>>> attempts = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      String s = created(call(HttpMethod.POST, "/servers", ADMIN_KEY, server(ADMIN_KEY, slug("r" + i)))).getString("id");
+      attempts.add(web.put(management.port(), "127.0.0.1", "/api/v1/presets/" + id + "/servers/" + s)
+          .putHeader("Authorization", "Bearer " + ADMIN_KEY).sendJsonObject(new JsonObject()));
+    }
+    io.vertx.core.Future.join(attempts).await();
+    assertThat(attempts.stream().map(f -> f.result().statusCode()).sorted().toList()).containsExactly(200, 200, 422, 422, 422);
+    assertThat(call(HttpMethod.GET, "/presets/" + id, ADMIN_KEY, null).bodyAsJsonObject().getJsonArray("servers")).hasSize(20);
+    assertThat(auditCount(id, "preset.server_linked")).isEqualTo(20);
+  }
+
+  @Test
+  void of_concurrent_server_registrations_with_one_slug_exactly_one_wins() {
+    String s = slug("same");
+    List<io.vertx.core.Future<HttpResponse<Buffer>>> attempts = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      attempts.add(web.post(management.port(), "127.0.0.1", "/api/v1/servers").putHeader("Authorization", "Bearer " + (i % 2 == 0 ? alice : bob))
+          .sendJsonObject(server(alice, s)));
+    }
+    io.vertx.core.Future.join(attempts).await();
+    assertThat(attempts.stream().map(f -> f.result().statusCode()).sorted().toList()).containsExactly(201, 409, 409, 409, 409, 409);
+    long audits = pool.preparedQuery("SELECT count(*) AS n FROM audit_events WHERE event_type = 'server.created' AND data->'after'->>'slug' = $1")
+        .execute(Tuple.of(s)).await().iterator().next().getLong("n");
+    assertThat(audits).isEqualTo(1);
+  }
+
+  @Test
   void stats_validate_the_window_and_forward_it_to_the_metrics_service() {
     String id = preset(alice, "private");
     assertThat(fields(call(HttpMethod.GET, "/presets/" + id + "/stats?from=yesterday", alice, null))).containsExactly("from");
@@ -408,6 +442,10 @@ class ManagementRulesTest {
     assertThat(key.getJsonArray("presetIds").getList()).containsExactly(own);
     assertThat(java.time.Instant.parse(key.getString("expiresAt"))).isEqualTo(java.time.Instant.parse(expires));
     assertThat(call(HttpMethod.GET, "/me", key.getString("key"), null).statusCode()).isEqualTo(200);
+    HttpResponse<Buffer> escalation = call(HttpMethod.POST, "/api-keys", key.getString("key"), new JsonObject().put("name", "wider"));
+    assertThat(escalation.statusCode()).as("a preset-scoped key cannot mint an unrestricted one").isEqualTo(403);
+    assertThat(escalation.bodyAsJsonObject().getString("detail")).contains("limited to some presets");
+    assertThat(call(HttpMethod.GET, "/presets", key.getString("key"), null).statusCode()).isEqualTo(403);
     assertThat(auditCount(key.getString("id"), "api_key.created")).isEqualTo(1);
     assertThat(fields(call(HttpMethod.POST, "/api-keys", alice, new JsonObject().put("name", "x")
         .put("presetIds", new JsonArray().add(own).add(bobsPrivate).add(UUID.randomUUID().toString())))))

@@ -73,6 +73,12 @@ public final class Api {
             return Future.failedFuture(new GatewayException(ErrorCode.UNAUTHORIZED,
                 "send Authorization: Bearer <API key or access token>"));
           }
+          // A key limited to some presets is a data-plane credential: were it accepted here it could mint
+          // an unrestricted key or reach presets outside its scope.
+          if (caller.apiKey().map(k -> !k.presetIds().isEmpty()).orElse(false) && !op.path().equals("/me")) {
+            return Future.failedFuture(new GatewayException(ErrorCode.FORBIDDEN,
+                "this API key is limited to some presets and serves only /mcp; use an unrestricted key for /api/v1"));
+          }
           return work.handle(caller, ctx);
         })
         .onSuccess(reply -> send(ctx, reply))
