@@ -52,7 +52,14 @@ public final class ConfigParser {
         secretKey(),
         optionalText("MGW_ADMIN_API_KEY"),
         url("MGW_OAUTH_ISSUER", Set.of("http", "https")),
-        list("MGW_PRIVATE_NETWORK_ALLOWLIST"));
+        list("MGW_PRIVATE_NETWORK_ALLOWLIST"),
+        new GatewayConfig.OAuth(
+            url("MGW_OAUTH_AUDIENCE", Set.of("http", "https")).map(u -> stripTrailingSlash(u).toString())
+                .orElse(stripTrailingSlash(publicUrl).toString()),
+            java.util.Arrays.stream(value("MGW_OAUTH_SCOPES").split("[,\\s]+")).filter(x -> !x.isEmpty()).toList(),
+            text("MGW_OAUTH_ADMIN_CLAIM", "roles"),
+            optionalText("MGW_OAUTH_ADMIN_VALUE"),
+            duration("MGW_OAUTH_CLOCK_SKEW")));
     var cluster = new GatewayConfig.Cluster(
         bool("MGW_CLUSTER"),
         text("MGW_CLUSTER_HOST", ""),

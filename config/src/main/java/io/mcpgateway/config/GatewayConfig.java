@@ -34,7 +34,12 @@ public record GatewayConfig(
       Optional<String> secretKey,
       Optional<String> adminApiKey,
       Optional<URI> oauthIssuer,
-      List<String> privateNetworkAllowlist) {}
+      List<String> privateNetworkAllowlist,
+      OAuth oauth) {}
+
+  /** How bearer tokens from {@code oauthIssuer} are accepted (MCP authorization, RFC 9068/8707). */
+  public record OAuth(String audience, List<String> requiredScopes, String adminClaim, Optional<String> adminValue,
+      Duration clockSkew) {}
 
   public record Cluster(boolean enabled, String host, int port, List<String> members) {}
 

@@ -24,7 +24,7 @@ import io.mcpgateway.model.bus.ServerChanged;
 import io.mcpgateway.model.db.Database;
 import io.mcpgateway.model.http.Problems;
 import io.mcpgateway.model.identity.AccessPolicy;
-import io.mcpgateway.model.identity.ApiKeyAuthenticator;
+import io.mcpgateway.model.identity.BearerAuthenticator;
 import io.mcpgateway.model.jsonrpc.JsonRpc;
 import io.mcpgateway.model.ops.Health;
 import io.mcpgateway.model.preset.PresetStore;
@@ -69,7 +69,6 @@ public final class GatewayVerticle extends VerticleBase {
     catalogs = new CatalogService(pool, new UpstreamServerStore(node.secrets()), upstreams, config.upstream().catalogTimeout());
     sessions = new SessionRegistry(vertx, config.sessionIdleTimeout());
     var endpoint = new McpEndpoint(vertx, catalogs, upstreams, sessions);
-    var authenticator = new ApiKeyAuthenticator(pool, config.security().adminApiKey(), Clock.systemUTC());
     var policy = new AccessPolicy(pool);
     RateLimiter limiter = new InProcessRateLimiter(Clock.systemUTC());
     if (config.redisUrl().isPresent()) {
@@ -82,6 +81,25 @@ public final class GatewayVerticle extends VerticleBase {
     var rateLimit = new RateLimitHandler(limiter, config.defaultRateLimitPerMinute());
     upstreams.onToolListChanged(this::upstreamToolsChanged);
 
+    var bus = vertx.eventBus();
+    bus.<JsonObject>consumer(Addresses.PRESET_CHANGED, m -> presetChanged(PresetChanged.fromJson(m.body())));
+    bus.<JsonObject>consumer(Addresses.SERVER_CHANGED, m -> serverChanged(ServerChanged.fromJson(m.body())));
+    bus.<JsonObject>consumer(Addresses.SERVER_TOOLS, this::serverTools);
+    bus.<JsonObject>consumer(Addresses.PRESET_TOOLS, this::presetTools);
+
+    return BearerAuthenticator.create(vertx, pool, config)
+        .compose(authenticator -> policy.start(vertx).map(p -> router(config, endpoint, authenticator, policy, rateLimit)))
+        .compose(router -> vertx.createHttpServer(new HttpServerOptions()
+                .setHost(config.http().host())
+                .setPort(config.http().port())
+                .setTcpNoDelay(true))
+            .requestHandler(router)
+            .listen())
+        .onSuccess(s -> server = s);
+  }
+
+  private Router router(GatewayConfig config, McpEndpoint endpoint, BearerAuthenticator authenticator,
+      AccessPolicy policy, RateLimitHandler rateLimit) {
     Router router = Router.router(vertx);
     new Health(vertx).postgres(pool, config.database().timeout())
         .info("rate-limits", () -> new JsonObject().put("backend", fallback == null ? "in-process"
@@ -92,22 +110,7 @@ public final class GatewayVerticle extends VerticleBase {
     McpRoutes.mount(router, config, catalogs, endpoint, authenticator, policy, rateLimit);
     router.route().last().handler(ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no such resource"));
     router.route().failureHandler(Problems::handleFailure);
-
-    var bus = vertx.eventBus();
-    bus.<JsonObject>consumer(Addresses.PRESET_CHANGED, m -> presetChanged(PresetChanged.fromJson(m.body())));
-    bus.<JsonObject>consumer(Addresses.SERVER_CHANGED, m -> serverChanged(ServerChanged.fromJson(m.body())));
-    bus.<JsonObject>consumer(Addresses.SERVER_TOOLS, this::serverTools);
-    bus.<JsonObject>consumer(Addresses.PRESET_TOOLS, this::presetTools);
-
-    return authenticator.start(vertx)
-        .compose(a -> policy.start(vertx))
-        .compose(p -> vertx.createHttpServer(new HttpServerOptions()
-                .setHost(config.http().host())
-                .setPort(config.http().port())
-                .setTcpNoDelay(true))
-            .requestHandler(router)
-            .listen())
-        .onSuccess(s -> server = s);
+    return router;
   }
 
   private void presetChanged(PresetChanged change) {

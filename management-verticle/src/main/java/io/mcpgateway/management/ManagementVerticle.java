@@ -12,7 +12,7 @@ import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.NodeSettings;
 import io.mcpgateway.model.db.Database;
 import io.mcpgateway.model.http.Problems;
-import io.mcpgateway.model.identity.ApiKeyAuthenticator;
+import io.mcpgateway.model.identity.BearerAuthenticator;
 import io.mcpgateway.model.ops.Health;
 import io.mcpgateway.model.server.UpstreamServerStore;
 import io.vertx.core.Future;
@@ -23,7 +23,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
-import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -43,7 +42,17 @@ public final class ManagementVerticle extends VerticleBase {
   public Future<?> start() {
     var config = node.config();
     pool = Database.pool(vertx, node.pg());
-    var authenticator = new ApiKeyAuthenticator(pool, config.security().adminApiKey(), Clock.systemUTC());
+    return BearerAuthenticator.create(vertx, pool, config).compose(authenticator -> {
+      mount(config, authenticator);
+      return vertx.createHttpServer(new HttpServerOptions()
+              .setHost(config.http().host())
+              .setPort(config.http().managementPort()))
+          .requestHandler(router)
+          .listen();
+    }).onSuccess(s -> server = s);
+  }
+
+  private void mount(io.mcpgateway.config.GatewayConfig config, BearerAuthenticator authenticator) {
     router = Router.router(vertx);
     new Health(vertx).postgres(pool, config.database().timeout()).mount(router);
     router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(1024 * 1024));
@@ -61,13 +70,6 @@ public final class ManagementVerticle extends VerticleBase {
         .end(openApi.encodePrettily()));
     router.route().last().handler(ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no such resource"));
     router.route().failureHandler(Api::failureHandler);
-    return authenticator.start(vertx)
-        .compose(a -> vertx.createHttpServer(new HttpServerOptions()
-                .setHost(config.http().host())
-                .setPort(config.http().managementPort()))
-            .requestHandler(router)
-            .listen())
-        .onSuccess(s -> server = s);
   }
 
   /** The documented operations, as mounted. */

@@ -45,6 +45,9 @@ public final class ProtectedResourceMetadata {
         .put("bearer_methods_supported", new JsonArray().add("header"));
     config.security().oauthIssuer().ifPresent(issuer ->
         metadata.put("authorization_servers", new JsonArray().add(issuer.toString())));
+    if (!config.security().oauth().requiredScopes().isEmpty()) {
+      metadata.put("scopes_supported", new JsonArray(config.security().oauth().requiredScopes()));
+    }
     ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "max-age=300")
         .end(metadata.encode());
   }

@@ -4,7 +4,7 @@ import io.mcpgateway.config.GatewayConfig;
 import io.mcpgateway.gateway.catalog.CatalogService;
 import io.mcpgateway.gateway.ratelimit.RateLimitHandler;
 import io.mcpgateway.model.identity.AccessPolicy;
-import io.mcpgateway.model.identity.Authenticator;
+import io.mcpgateway.model.identity.BearerAuthenticator;
 import io.mcpgateway.model.jsonrpc.JsonRpc;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -18,7 +18,8 @@ public final class McpRoutes {
   private McpRoutes() {}
 
   public static void mount(Router router, GatewayConfig config, CatalogService catalogs, McpEndpoint endpoint,
-      Authenticator authenticator, AccessPolicy policy, RateLimitHandler rateLimit) {
+      BearerAuthenticator authenticator, AccessPolicy policy, RateLimitHandler rateLimit) {
+    var scopes = config.security().oauth().requiredScopes();
     String path = "/mcp/:slug";
     var addresses = new ClientAddress(config.trustedProxies());
     router.route(path)
@@ -26,8 +27,8 @@ public final class McpRoutes {
         .handler(new OriginGuard(config.http()))
         .handler(RequestSteps.protocolVersion())
         .handler(RequestSteps.preset(catalogs))
-        .handler(RequestSteps.authenticate(authenticator, addresses, config.http().publicUrl()))
-        .handler(RequestSteps.authorize(policy, config.http().publicUrl()))
+        .handler(RequestSteps.authenticate(authenticator, addresses, config.http().publicUrl(), scopes))
+        .handler(RequestSteps.authorize(policy, config.http().publicUrl(), scopes))
         .handler(rateLimit)
         .failureHandler(McpRoutes::failure);
     router.post(path).handler(endpoint::post);

@@ -5,7 +5,9 @@ import io.mcpgateway.gateway.catalog.CatalogService;
 import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.GatewayException;
 import io.mcpgateway.model.identity.AccessPolicy;
-import io.mcpgateway.model.identity.Authenticator;
+import io.mcpgateway.model.identity.BearerAuthenticator;
+import java.util.List;
+import java.util.Optional;
 import io.mcpgateway.model.jsonrpc.JsonRpc;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -48,26 +50,48 @@ final class RequestSteps {
     };
   }
 
-  static Handler<RoutingContext> authenticate(Authenticator authenticator, ClientAddress addresses, URI publicUrl) {
-    return ctx -> authenticator.authenticate(ctx.request().getHeader("Authorization"), addresses.of(ctx))
-        .onSuccess(caller -> {
-          RequestContext.caller(ctx, caller);
-          ctx.next();
-        })
-        .onFailure(e -> challenge(ctx, e, publicUrl, true));
+  /**
+   * Establishes the caller; an OAuth token must be bound to this gateway or to this preset's resource URI
+   * (RFC 8707) and carry the configured scopes, else 403 {@code insufficient_scope} (MCP authorization §Scope).
+   */
+  static Handler<RoutingContext> authenticate(BearerAuthenticator authenticator, ClientAddress addresses, URI publicUrl,
+      List<String> requiredScopes) {
+    return ctx -> {
+      String resource = publicUrl + "/mcp/" + ctx.pathParam("slug");
+      authenticator.authenticate(ctx.request().getHeader("Authorization"), addresses.of(ctx), Optional.of(resource))
+          .onSuccess(caller -> {
+            if (caller.viaOAuth() && !caller.scopes().containsAll(requiredScopes)) {
+              ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\""
+                  + String.join(" ", requiredScopes) + "\", resource_metadata=\"" + metadata(publicUrl, ctx) + "\"");
+              McpReplies.failure(ctx, new GatewayException(ErrorCode.FORBIDDEN,
+                  "the token lacks the required scope(s) " + String.join(" ", requiredScopes)));
+              return;
+            }
+            RequestContext.caller(ctx, caller);
+            ctx.next();
+          })
+          .onFailure(e -> challenge(ctx, e, publicUrl, requiredScopes, true));
+    };
   }
 
-  static Handler<RoutingContext> authorize(AccessPolicy policy, URI publicUrl) {
+  static Handler<RoutingContext> authorize(AccessPolicy policy, URI publicUrl, List<String> requiredScopes) {
     return ctx -> policy.authorize(RequestContext.caller(ctx), RequestContext.preset(ctx))
         .onSuccess(v -> ctx.next())
-        .onFailure(e -> challenge(ctx, e, publicUrl, false));
+        .onFailure(e -> challenge(ctx, e, publicUrl, requiredScopes, false));
+  }
+
+  private static String metadata(URI publicUrl, RoutingContext ctx) {
+    return publicUrl + "/.well-known/oauth-protected-resource/mcp/" + ctx.pathParam("slug");
   }
 
   /** 401 carries the RFC 9728 pointer to the protected resource metadata (MCP authorization §2.3). */
-  private static void challenge(RoutingContext ctx, Throwable e, URI publicUrl, boolean credentialsRejected) {
+  private static void challenge(RoutingContext ctx, Throwable e, URI publicUrl, List<String> scopes,
+      boolean credentialsRejected) {
     if (e instanceof GatewayException g && g.code() == ErrorCode.UNAUTHORIZED) {
-      String metadata = publicUrl + "/.well-known/oauth-protected-resource/mcp/" + ctx.pathParam("slug");
-      String value = "Bearer resource_metadata=\"" + metadata + "\"";
+      String value = "Bearer resource_metadata=\"" + metadata(publicUrl, ctx) + "\"";
+      if (!scopes.isEmpty()) {
+        value += ", scope=\"" + String.join(" ", scopes) + "\"";
+      }
       if (credentialsRejected) {
         value += ", error=\"invalid_token\", error_description=\"" + g.getMessage().replace("\"", "'") + "\"";
       }

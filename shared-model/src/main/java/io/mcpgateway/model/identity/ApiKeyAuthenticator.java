@@ -90,6 +90,11 @@ public final class ApiKeyAuthenticator implements Authenticator {
     return authenticateToken(token.get(), clientIp);
   }
 
+  /** True for the configured bootstrap admin key (compared in constant time). */
+  public boolean isBootstrapKey(String token) {
+    return adminKeyHash.isPresent() && ApiKeys.matches(token, adminKeyHash.get());
+  }
+
   /** Authenticates a bearer token already taken from its header. */
   public Future<Caller> authenticateToken(String token, String clientIp) {
     if (adminKeyHash.isPresent() && bootstrapAdmin != null && ApiKeys.matches(token, adminKeyHash.get())) {

@@ -37,6 +37,11 @@ public record Caller(Optional<Principal> principal, Optional<ApiKey> apiKey, Set
     return principal.map(p -> p.id().toString()).orElse("ip:" + clientIp);
   }
 
+  /** True when the caller presented an OAuth access token (its scopes then apply). */
+  public boolean viaOAuth() {
+    return apiKey.isEmpty() && principal.map(p -> !Principal.LOCAL_ISSUER.equals(p.issuer())).orElse(false);
+  }
+
   /** False when the caller used an API key restricted to other presets. */
   public boolean keyAllowsPreset(UUID presetId) {
     return apiKey.map(k -> k.allowsPreset(presetId)).orElse(true);

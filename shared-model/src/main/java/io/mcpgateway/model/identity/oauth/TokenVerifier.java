@@ -1,0 +1,194 @@
+package io.mcpgateway.model.identity.oauth;
+
+import io.mcpgateway.model.ErrorCode;
+import io.mcpgateway.model.GatewayException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.ext.web.client.WebClient;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Validates OAuth 2.1 access tokens (JWT, RFC 9068) as the MCP authorization spec asks of a resource server:
+ * the issuer's keys are found through discovery (OIDC {@code /.well-known/openid-configuration}, else RFC 8414
+ * {@code /.well-known/oauth-authorization-server}) and its JWKS; signature (asymmetric algorithms only —
+ * never {@code none} or HMAC), {@code iss}, {@code exp}/{@code nbf} with a small skew (vertx-auth-jwt), and
+ * an audience bound to this gateway (RFC 8707). A token signed with a key the verifier does not know makes it
+ * fetch the JWKS again (at most every {@code refreshAtMost}), so keys rotate without a restart.
+ */
+public final class TokenVerifier {
+  private static final Logger LOG = LoggerFactory.getLogger(TokenVerifier.class);
+  private static final Set<String> ALGORITHMS = Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
+      "ES384", "ES512", "EdDSA");
+
+  private final Vertx vertx;
+  private final WebClient web;
+  private final String issuer;
+  private final Duration skew;
+  private final Duration refreshAtMost;
+  private Future<String> jwksUri;
+  private Future<JWTAuth> auth;
+  private Set<String> knownKids = Set.of();
+  private long lastRefresh;
+
+  public TokenVerifier(Vertx vertx, URI issuer, Duration skew, Duration refreshAtMost) {
+    this.vertx = vertx;
+    this.web = WebClient.create(vertx);
+    this.issuer = issuer.toString();
+    this.skew = skew;
+    this.refreshAtMost = refreshAtMost;
+  }
+
+  public String issuer() {
+    return issuer;
+  }
+
+  /** The token's claims when it is valid for one of {@code audiences}; else UNAUTHORIZED saying why. */
+  public Future<JsonObject> verify(String token, List<String> audiences) {
+    JsonObject header;
+    try {
+      header = part(token, 0);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(invalid("the token is not a JWT"));
+    }
+    String alg = header.getString("alg", "");
+    if (!ALGORITHMS.contains(alg)) {
+      return Future.failedFuture(invalid("the token's algorithm \"" + alg + "\" is not accepted"));
+    }
+    String kid = header.getString("kid");
+    Future<JWTAuth> keys = auth();
+    if (kid != null && !knownKids.contains(kid)) {
+      keys = keys.compose(a -> knownKids.contains(kid) ? Future.succeededFuture(a) : refresh());
+    }
+    return keys.compose(a -> a.authenticate(new TokenCredentials(token)))
+        .recover(e -> Future.failedFuture(e instanceof GatewayException ? e
+            : invalid("the token is not valid: " + (e.getMessage() == null ? "rejected" : e.getMessage()))))
+        .compose(user -> {
+          JsonObject claims = user.principal();
+          if (!audienceMatches(claims.getValue("aud"), audiences)) {
+            return Future.failedFuture(invalid("the token was issued for another resource (aud), not for " + audiences.get(0)));
+          }
+          if (claims.getString("sub") == null) {
+            return Future.failedFuture(invalid("the token has no subject"));
+          }
+          return Future.succeededFuture(claims);
+        });
+  }
+
+  private static boolean audienceMatches(Object aud, List<String> accepted) {
+    List<String> values = new ArrayList<>();
+    if (aud instanceof String s) {
+      values.add(s);
+    } else if (aud instanceof JsonArray a) {
+      a.forEach(v -> values.add(String.valueOf(v)));
+    }
+    return values.stream().map(TokenVerifier::trimSlash).anyMatch(v -> accepted.stream().map(TokenVerifier::trimSlash)
+        .anyMatch(v::equals));
+  }
+
+  private static String trimSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  private synchronized Future<JWTAuth> auth() {
+    if (auth == null || auth.failed()) {
+      auth = load();
+    }
+    return auth;
+  }
+
+  private synchronized Future<JWTAuth> refresh() {
+    long now = System.nanoTime();
+    if (auth != null && !auth.isComplete()) {
+      return auth;
+    }
+    if (auth != null && now - lastRefresh < refreshAtMost.toNanos()) {
+      return auth;
+    }
+    lastRefresh = now;
+    auth = load();
+    return auth;
+  }
+
+  private Future<JWTAuth> load() {
+    if (jwksUri == null || jwksUri.failed()) {
+      jwksUri = discover();
+    }
+    return jwksUri.compose(uri -> web.getAbs(uri).timeout(5000).send())
+        .compose(resp -> {
+          if (resp.statusCode() != 200) {
+            return Future.failedFuture(new GatewayException(ErrorCode.UNAVAILABLE,
+                "the authorization server's JWKS answered HTTP " + resp.statusCode()));
+          }
+          JsonArray keys = resp.bodyAsJsonObject().getJsonArray("keys", new JsonArray());
+          List<JsonObject> usable = new ArrayList<>();
+          List<String> kids = new ArrayList<>();
+          for (Object k : keys) {
+            if (k instanceof JsonObject jwk && !"oct".equals(jwk.getString("kty")) && !"enc".equals(jwk.getString("use"))) {
+              usable.add(jwk);
+              if (jwk.getString("kid") != null) {
+                kids.add(jwk.getString("kid"));
+              }
+            }
+          }
+          knownKids = Set.copyOf(kids);
+          LOG.info("loaded {} signing keys of {}", usable.size(), issuer);
+          JWTAuth jwt = JWTAuth.create(vertx, new JWTAuthOptions().setJwks(usable)
+              .setJWTOptions(new JWTOptions().setIssuer(issuer).setLeeway((int) skew.toSeconds())));
+          return Future.succeededFuture(jwt);
+        });
+  }
+
+  /** OIDC discovery first, then RFC 8414 (MCP authorization §Authorization Server Metadata Discovery). */
+  private Future<String> discover() {
+    String base = trimSlash(issuer);
+    return fetchJwksUri(base + "/.well-known/openid-configuration")
+        .recover(e -> {
+          URI u = URI.create(base);
+          String path = u.getPath() == null ? "" : u.getPath();
+          return fetchJwksUri(u.getScheme() + "://" + u.getAuthority() + "/.well-known/oauth-authorization-server" + path);
+        })
+        .recover(e -> Future.failedFuture(new GatewayException(ErrorCode.UNAVAILABLE,
+            "cannot discover the authorization server " + issuer + ": " + e.getMessage())));
+  }
+
+  private Future<String> fetchJwksUri(String url) {
+    return web.getAbs(url).timeout(TimeUnit.SECONDS.toMillis(5)).send().compose(resp -> {
+      if (resp.statusCode() != 200) {
+        return Future.failedFuture("HTTP " + resp.statusCode() + " from " + url);
+      }
+      JsonObject metadata = resp.bodyAsJsonObject();
+      if (!trimSlash(String.valueOf(metadata.getString("issuer"))).equals(trimSlash(issuer))) {
+        return Future.failedFuture("metadata at " + url + " names another issuer");
+      }
+      String jwks = metadata.getString("jwks_uri");
+      return jwks == null ? Future.failedFuture("no jwks_uri at " + url) : Future.succeededFuture(jwks);
+    });
+  }
+
+  private static JsonObject part(String token, int index) {
+    String[] parts = token.split("\\.");
+    if (parts.length != 3) {
+      throw new IllegalArgumentException("not a JWS");
+    }
+    return new JsonObject(new String(Base64.getUrlDecoder().decode(parts[index]), StandardCharsets.UTF_8));
+  }
+
+  private static GatewayException invalid(String why) {
+    return new GatewayException(ErrorCode.UNAUTHORIZED, why);
+  }
+}
