@@ -86,7 +86,8 @@ final class LegacySseTransport extends Transport {
     return client.request(options(HttpMethod.POST, endpoint))
         .compose(req -> req.putHeader("Content-Type", "application/json").send(message.toBuffer()))
         .compose(resp -> resp.body().compose(body -> resp.statusCode() < 300 ? Future.<Void>succeededFuture()
-            : Future.failedFuture(new GatewayException(resp.statusCode() >= 500 ? ErrorCode.UPSTREAM_UNAVAILABLE
+            : Future.failedFuture(new GatewayException(resp.statusCode() >= 500 || resp.statusCode() == 401
+                || resp.statusCode() == 403 || resp.statusCode() == 429 ? ErrorCode.UPSTREAM_UNAVAILABLE
                 : ErrorCode.INVALID_INPUT, "upstream \"" + name + "\" answered HTTP " + resp.statusCode()))));
   }
 
@@ -99,7 +100,7 @@ final class LegacySseTransport extends Transport {
 
   @Override
   String describe() {
-    return "HTTP+SSE " + url;
+    return "HTTP+SSE " + redacted(url);
   }
 
   private RequestOptions options(HttpMethod method, String target) {

@@ -94,6 +94,11 @@ final class StreamableHttpTransport extends Transport {
     if (status >= 300) {
       return resp.body().compose(body -> {
         inFlight.remove(id);
+        if (status == 401 || status == 403) {
+          // The gateway's configured credentials were refused: nothing the caller can fix, so not a client error.
+          return Future.failedFuture(new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE,
+              "upstream \"" + name + "\" rejected the gateway's credentials (HTTP " + status + "); check the server's headers"));
+        }
         ErrorCode code = status >= 500 || status == 429 ? ErrorCode.UPSTREAM_UNAVAILABLE : ErrorCode.INVALID_INPUT;
         return Future.failedFuture(new GatewayException(code,
             "upstream \"" + name + "\" answered HTTP " + status + excerpt(body)));
@@ -202,7 +207,7 @@ final class StreamableHttpTransport extends Transport {
 
   @Override
   String describe() {
-    return "Streamable HTTP " + url;
+    return "Streamable HTTP " + redacted(url);
   }
 
   private RequestOptions options(HttpMethod method) {

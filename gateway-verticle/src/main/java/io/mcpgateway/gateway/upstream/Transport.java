@@ -41,4 +41,18 @@ abstract class Transport {
 
   /** For logs: what this transport talks to, without credentials. */
   abstract String describe();
+
+  /**
+   * A URL fit for logs and error messages: scheme, host, port and path only. Operators put credentials in
+   * user-info or query strings ({@code ?api_key=}); those must reach neither logs nor downstream callers.
+   */
+  static String redacted(String url) {
+    try {
+      java.net.URI u = java.net.URI.create(url);
+      return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort())
+          + (u.getRawPath() == null ? "" : u.getRawPath());
+    } catch (RuntimeException e) {
+      return "(unparseable URL)";
+    }
+  }
 }

@@ -308,4 +308,33 @@ class UpstreamPoolTest {
       assertThat(text(call(s, "ping_client", new JsonObject()))).isEqualTo("pong");
     }
   }
+
+  @Test
+  void an_idle_stdio_upstream_is_stopped_and_started_again_when_next_used() {
+    UpstreamPool quick = onContext(() -> new UpstreamPool(vertx, new UpstreamPool.Settings(Duration.ofSeconds(5),
+        Duration.ofSeconds(10), 2, Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMillis(500))));
+    UpstreamServer s = server(Transport.STDIO, null, StdioFixtureMain.command("sleepy"), Map.of());
+    long firstPid = Long.parseLong(text(await(() -> quick.callTool(s, "pid", new JsonObject(), null, n -> { }).result())));
+    Eventually.await("the idle process to be stopped", Duration.ofSeconds(15),
+        () -> ProcessHandle.of(firstPid).map(h -> !h.isAlive()).orElse(true));
+    long secondPid = Long.parseLong(text(await(() -> quick.callTool(s, "pid", new JsonObject(), null, n -> { }).result())));
+    assertThat(secondPid).isNotEqualTo(firstPid);
+    await(quick::close);
+  }
+
+  @Test
+  void an_upstream_refusing_the_gateways_credentials_is_unavailable_and_the_secret_is_not_echoed() {
+    var refusing = vertx.createHttpServer().requestHandler(r -> r.response().setStatusCode(401).end())
+        .listen(0, "127.0.0.1").await();
+    try {
+      UpstreamServer s = server(Transport.STREAMABLE_HTTP, "http://127.0.0.1:" + refusing.actualPort() + "/mcp?key=qs-secret",
+          null, Map.of("Authorization", "Bearer header-secret"));
+      GatewayException e = catchThrowableOfType(GatewayException.class, () -> call(s, "echo", new JsonObject()));
+      assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_UNAVAILABLE);
+      assertThat(e.getMessage()).contains(s.slug()).contains("credentials")
+          .doesNotContain("header-secret").doesNotContain("qs-secret");
+    } finally {
+      refusing.close().await();
+    }
+  }
 }
