@@ -65,7 +65,7 @@ public final class ManagementVerticle extends VerticleBase {
     new ApiKeyRoutes(pool, events).mount(api);
     new PrincipalRoutes(pool, events).mount(api);
     operations = api.operations();
-    JsonObject openApi = OpenApiDocument.build(operations, "http://localhost:" + config.http().managementPort());
+    JsonObject openApi = OpenApiDocument.build(operations, "/api/v1");
     router.get("/api/v1/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
         .end(openApi.encodePrettily()));
     router.route().last().handler(ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no such resource"));

@@ -410,6 +410,68 @@ class ManagementRulesTest {
   }
 
   @Test
+  void grants_apply_only_to_invite_only_presets_and_need_a_known_principal() {
+    String priv = preset(alice, "private");
+    HttpResponse<Buffer> pointless = call(HttpMethod.POST, "/presets/" + priv + "/access", alice, new JsonObject().put("principalId", bobId));
+    assertThat(pointless.statusCode()).isEqualTo(422);
+    assertThat(pointless.bodyAsJsonObject().getString("detail")).contains("invite_only");
+    assertThat(auditCount(priv, "preset.access_granted")).isZero();
+    String invite = preset(alice, "invite_only");
+    assertThat(call(HttpMethod.POST, "/presets/" + invite + "/access", alice, new JsonObject().put("principalId", UUID.randomUUID().toString()))
+        .statusCode()).isEqualTo(404);
+    assertThat(fields(call(HttpMethod.POST, "/presets/" + invite + "/access", alice, new JsonObject().put("principalId", "bob"))))
+        .containsExactly("principalId");
+    assertThat(call(HttpMethod.POST, "/presets/" + invite + "/access", bob, new JsonObject().put("principalId", bobId)).statusCode())
+        .as("bob cannot grant himself alice's preset").isEqualTo(404);
+    assertThat(call(HttpMethod.GET, "/presets/" + invite + "/access", bob, null).statusCode()).isEqualTo(404);
+    assertThat(call(HttpMethod.DELETE, "/presets/" + invite + "/access/" + bobId, alice, null).statusCode())
+        .as("revoking what was never granted").isEqualTo(404);
+  }
+
+  @Test
+  void the_openapi_document_is_self_consistent() {
+    JsonObject doc = web.get(management.port(), "127.0.0.1", "/api/v1/openapi.json").send().await().bodyAsJsonObject();
+    assertThat(doc.getJsonArray("servers").getJsonObject(0).getString("url")).isEqualTo("/api/v1");
+    JsonObject schemas = doc.getJsonObject("components").getJsonObject("schemas");
+    List<String> refs = new ArrayList<>();
+    collectRefs(doc, refs);
+    assertThat(refs).isNotEmpty();
+    for (String ref : refs) {
+      assertThat(ref).startsWith("#/components/schemas/");
+      assertThat(schemas.containsKey(ref.substring("#/components/schemas/".length()))).as("%s resolves", ref).isTrue();
+    }
+    JsonObject paths = doc.getJsonObject("paths");
+    assertThat(requestSchema(paths, schemas, "/servers", "post").getJsonArray("required").getList()).containsExactly("slug", "name", "transport");
+    assertThat(requestSchema(paths, schemas, "/presets", "post").getJsonArray("required").getList()).containsExactly("slug", "name", "visibility");
+    assertThat(requestSchema(paths, schemas, "/presets/{id}", "patch").containsKey("required")).as("PATCH takes any subset").isFalse();
+    assertThat(requestSchema(paths, schemas, "/servers/{id}", "patch").containsKey("required")).isFalse();
+    JsonArray linkParams = paths.getJsonObject("/presets/{id}/servers/{serverId}").getJsonObject("put").getJsonArray("parameters");
+    assertThat(linkParams.stream().map(p -> ((JsonObject) p).getString("name")).toList()).containsExactly("id", "serverId");
+    JsonArray listParams = paths.getJsonObject("/presets/{id}/events").getJsonObject("get").getJsonArray("parameters");
+    assertThat(listParams.stream().map(p -> ((JsonObject) p).getString("name")).toList()).contains("limit", "cursor");
+  }
+
+  private static JsonObject requestSchema(JsonObject paths, JsonObject schemas, String path, String method) {
+    String ref = paths.getJsonObject(path).getJsonObject(method).getJsonObject("requestBody").getJsonObject("content")
+        .getJsonObject("application/json").getJsonObject("schema").getString("$ref");
+    return schemas.getJsonObject(ref.substring(ref.lastIndexOf('/') + 1));
+  }
+
+  private static void collectRefs(Object node, List<String> out) {
+    if (node instanceof JsonObject o) {
+      o.forEach(e -> {
+        if (e.getKey().equals("$ref")) {
+          out.add((String) e.getValue());
+        } else {
+          collectRefs(e.getValue(), out);
+        }
+      });
+    } else if (node instanceof JsonArray a) {
+      a.forEach(v -> collectRefs(v, out));
+    }
+  }
+
+  @Test
   void live_tool_views_answer_503_when_no_gateway_runs() {
     String server = created(call(HttpMethod.POST, "/servers", alice, server(alice, slug("t")))).getString("id");
     HttpResponse<Buffer> tools = call(HttpMethod.GET, "/servers/" + server + "/tools", alice, null);

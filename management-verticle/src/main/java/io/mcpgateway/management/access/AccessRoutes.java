@@ -15,6 +15,7 @@ import io.mcpgateway.model.bus.Addresses;
 import io.mcpgateway.model.identity.Caller;
 import io.mcpgateway.model.preset.Preset;
 import io.mcpgateway.model.preset.PresetStore;
+import io.mcpgateway.model.preset.Visibility;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -59,6 +60,11 @@ public final class AccessRoutes {
       throw GatewayException.invalid(List.of(new FieldError("principalId", "must be a principal id (UUID)")));
     }
     return owned(caller, Api.pathId(ctx, "id")).compose(p -> principals.findById(pool, principalId).compose(found -> {
+      if (p.visibility() != Visibility.INVITE_ONLY) {
+        // A grant changes nothing for public (anyone) or private (owner only) presets: say so instead of storing it.
+        return Future.failedFuture(GatewayException.ruleViolation("preset \"" + p.slug() + "\" is "
+            + p.visibility().wire() + "; access grants apply to invite_only presets (PATCH its visibility first)"));
+      }
       if (found.isEmpty()) {
         return Future.failedFuture(GatewayException.notFound("principal"));
       }

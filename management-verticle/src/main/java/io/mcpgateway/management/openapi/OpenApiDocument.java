@@ -31,7 +31,8 @@ public final class OpenApiDocument {
         .put("openapi", "3.1.0")
         .put("info", new JsonObject().put("title", "mcp-gateway management API").put("version", "1")
             .put("description", "Register upstream MCP servers, compose presets, share them, issue API keys."))
-        .put("servers", new JsonArray().add(new JsonObject().put("url", serverUrl + "/api/v1")))
+        // A relative server URL: the document is right behind any host, port or proxy prefix it is served from.
+        .put("servers", new JsonArray().add(new JsonObject().put("url", serverUrl)))
         .put("security", new JsonArray().add(new JsonObject().put("bearer", new JsonArray())))
         .put("paths", paths)
         .put("components", new JsonObject()
@@ -82,7 +83,8 @@ public final class OpenApiDocument {
         .put("responses", responses);
     if (op.requestSchema() != null) {
       operation.put("requestBody", new JsonObject().put("required", true).put("content",
-          new JsonObject().put("application/json", new JsonObject().put("schema", ref(op.requestSchema())))));
+          new JsonObject().put("application/json", new JsonObject().put("schema",
+              ref(op.method() == io.vertx.core.http.HttpMethod.PATCH ? Schemas.patchOf(op.requestSchema()) : op.requestSchema())))));
     }
     return operation;
   }

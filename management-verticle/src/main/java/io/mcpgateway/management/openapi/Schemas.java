@@ -7,7 +7,24 @@ import io.vertx.core.json.JsonObject;
 final class Schemas {
   private Schemas() {}
 
+  /** The name of the PATCH variant of an input schema: the same fields, none required. */
+  static String patchOf(String input) {
+    return input.replace("Input", "Patch");
+  }
+
   static JsonObject all() {
+    JsonObject all = inputs();
+    for (String input : java.util.List.copyOf(all.fieldNames())) {
+      if (input.endsWith("Input")) {
+        JsonObject patch = all.getJsonObject(input).copy();
+        patch.remove("required");
+        all.put(patchOf(input), patch);
+      }
+    }
+    return all;
+  }
+
+  private static JsonObject inputs() {
     return new JsonObject()
         .put("Problem", object(new JsonObject().put("type", str()).put("title", str()).put("status", integer())
             .put("detail", str()).put("errors", array(object(new JsonObject().put("field", str()).put("reason", str()))))))
@@ -20,19 +37,22 @@ final class Schemas {
             .put("command", str()).put("args", array(str()))
             .put("headers", stringMap()).put("env", stringMap())
             .put("toolCallTimeoutMs", integer())
-            .put("status", new JsonObject().put("enum", new JsonArray().add("active").add("disabled")))))
+            .put("status", new JsonObject().put("enum", new JsonArray().add("active").add("disabled"))))
+            .put("required", new JsonArray().add("slug").add("name").add("transport")))
         .put("Server", object(new JsonObject().put("id", uuid()).put("slug", str()).put("name", str())
             .put("transport", str()).put("url", str()).put("command", str()).put("args", array(str()))
             .put("headers", stringMap().put("description", "values masked")).put("env", stringMap())
             .put("ownerId", uuid()).put("status", str()).put("toolCallTimeoutMs", integer())
             .put("createdAt", time()).put("updatedAt", time())))
         .put("PresetInput", object(new JsonObject()
-            .put("slug", str().put("minLength", 3).put("maxLength", 50)).put("name", str().put("maxLength", 100))
+            .put("slug", str().put("pattern", "^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$").put("minLength", 3).put("maxLength", 50))
+            .put("name", str().put("minLength", 1).put("maxLength", 100))
             .put("description", str().put("maxLength", 500))
             .put("visibility", new JsonObject().put("enum", new JsonArray().add("public").add("private").add("invite_only")))
             .put("status", new JsonObject().put("enum", new JsonArray().add("active").add("disabled").add("archived")))
             .put("rateLimitPerMinute", integer().put("minimum", 1))
-            .put("metadata", new JsonObject().put("type", "object"))))
+            .put("metadata", new JsonObject().put("type", "object")))
+            .put("required", new JsonArray().add("slug").add("name").add("visibility")))
         .put("Preset", object(new JsonObject().put("id", uuid()).put("slug", str()).put("name", str())
             .put("description", str()).put("visibility", str()).put("status", str()).put("rateLimitPerMinute", integer())
             .put("ownerId", uuid()).put("servers", array(object(new JsonObject().put("serverId", uuid())
@@ -45,11 +65,11 @@ final class Schemas {
             .put("notes", array(object(new JsonObject().put("name", str()).put("originalName", str()).put("reason", str()))))
             .put("unavailable", array(object(new JsonObject().put("serverId", uuid()).put("error", str()))))))
         .put("ToolList", object(new JsonObject().put("tools", array(new JsonObject().put("type", "object")))))
-        .put("AccessGrantInput", object(new JsonObject().put("principalId", uuid())))
+        .put("AccessGrantInput", object(new JsonObject().put("principalId", uuid())).put("required", new JsonArray().add("principalId")))
         .put("AccessGrant", object(new JsonObject().put("presetId", uuid()).put("principalId", uuid())
             .put("grantedBy", uuid()).put("grantedAt", time())))
-        .put("ApiKeyInput", object(new JsonObject().put("name", str()).put("presetIds", array(uuid()))
-            .put("expiresAt", time()).put("principalId", uuid())))
+        .put("ApiKeyInput", object(new JsonObject().put("name", str().put("minLength", 1).put("maxLength", 100)).put("presetIds", array(uuid()))
+            .put("expiresAt", time()).put("principalId", uuid())).put("required", new JsonArray().add("name")))
         .put("ApiKey", object(new JsonObject().put("id", uuid()).put("name", str()).put("prefix", str())
             .put("principalId", uuid()).put("presetIds", array(uuid())).put("expiresAt", time())
             .put("revokedAt", time()).put("createdAt", time()).put("lastUsedAt", time())))
@@ -61,7 +81,7 @@ final class Schemas {
         .put("Principal", object(new JsonObject().put("id", uuid()).put("issuer", str()).put("subject", str())
             .put("email", str()).put("displayName", str()).put("admin", bool())))
         .put("PrincipalInput", object(new JsonObject().put("subject", str()).put("email", str())
-            .put("displayName", str()).put("admin", bool())));
+            .put("displayName", str()).put("admin", bool())).put("required", new JsonArray().add("subject")));
   }
 
   private static JsonObject object(JsonObject properties) {
