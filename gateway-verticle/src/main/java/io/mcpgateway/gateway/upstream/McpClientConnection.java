@@ -278,6 +278,8 @@ final class McpClientConnection {
     for (Pending p : new ArrayList<>(pending.values())) {
       fail(p, e);
     }
+    // Release what the dead transport still holds (HTTP client pool, stdio writer thread).
+    transport.close().onFailure(err -> LOG.debug("upstream {} transport did not close cleanly: {}", name, err.getMessage()));
     onClosed.handle(e);
   }
 

@@ -337,4 +337,21 @@ class UpstreamPoolTest {
       refusing.close().await();
     }
   }
+
+  @Test
+  void over_legacy_sse_progress_reaches_the_caller_and_a_timeout_cancels_upstream() {
+    try (HttpFixtureServer up = HttpFixtureServer.legacySse("legacy-progress")) {
+      UpstreamServer s = server(Transport.SSE, up.url(), null, Map.of("X-Upstream-Key", "legacy-key"));
+      List<JsonObject> seen = new CopyOnWriteArrayList<>();
+      JsonObject result = await(() -> pool.callTool(s, "progress", new JsonObject().put("steps", 2),
+          new JsonObject().put("progressToken", "tok-legacy"), seen::add).result());
+      assertThat(text(result)).isEqualTo("legacy-progress:done 2");
+      assertThat(seen).filteredOn(n -> "notifications/progress".equals(n.getString("method")))
+          .extracting(n -> n.getJsonObject("params").getValue("progressToken")).containsExactly("tok-legacy", "tok-legacy");
+      GatewayException e = catchThrowableOfType(GatewayException.class, () -> call(s, "slow", new JsonObject().put("ms", 3000)));
+      assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT);
+      Eventually.await("notifications/cancelled upstream", Duration.ofSeconds(5), () -> up.received("notifications/cancelled"));
+      assertThat(up.seen()).allSatisfy(r -> assertThat(r.headers().get("X-Upstream-Key")).isEqualTo("legacy-key"));
+    }
+  }
 }

@@ -33,10 +33,32 @@ public final class StdioFixtureMain {
       tools.add(FixtureTools.tool(json, "env_names", "Names of all environment variables", "{\"type\":\"object\"}",
           (ex, req) -> FixtureTools.text(String.join(",", new java.util.TreeSet<>(System.getenv().keySet())))));
     }
-    McpServer.sync(new StdioServerTransportProvider(json)).serverInfo(name, "1.0.0").jsonMapper(json)
+    McpServer.sync(new StdioServerTransportProvider(json, exitAtEndOfInput(), System.out)).serverInfo(name, "1.0.0").jsonMapper(json)
         .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging().build())
         .tools(tools).build();
     new CountDownLatch(1).await();
+  }
+
+  /** Like a well-behaved stdio server (transports §stdio shutdown), exit once the client closes stdin. */
+  private static java.io.InputStream exitAtEndOfInput() {
+    return new java.io.FilterInputStream(System.in) {
+      @Override
+      public int read() throws java.io.IOException {
+        return exitAt(super.read());
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws java.io.IOException {
+        return exitAt(super.read(b, off, len));
+      }
+
+      private int exitAt(int n) {
+        if (n < 0) {
+          Runtime.getRuntime().halt(0);
+        }
+        return n;
+      }
+    };
   }
 
   /** The command line (java, args) that runs this fixture with the current test classpath. */
