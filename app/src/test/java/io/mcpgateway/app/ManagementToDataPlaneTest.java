@@ -87,6 +87,10 @@ class ManagementToDataPlaneTest {
       JsonArray events = api.apply(HttpMethod.GET, "/presets/" + presetId + "/events").send().await().bodyAsJsonObject().getJsonArray("items");
       assertThat(events.stream().map(e -> ((JsonObject) e).getString("type")).toList())
           .containsExactly("preset.server_updated", "preset.server_linked", "preset.created");
+      String metrics = web.get(node.metricsPort(), "127.0.0.1", "/metrics").send().await().bodyAsString();
+      assertThat(metrics).contains("mgw_tool_calls_seconds_count{outcome=\"ok\",preset=\"" + slug + "\"")
+          .contains("mgw_upstream_circuit_state{server=").contains("mgw_metrics_buffer_depth")
+          .contains("vertx_http_server_requests_total");
       HttpResponse<Buffer> anonymous = web.post(node.gatewayPort(), "127.0.0.1", "/mcp/" + slug)
           .putHeader("Accept", "application/json, text/event-stream").sendJsonObject(new JsonObject().put("jsonrpc", "2.0")
               .put("id", 1).put("method", "initialize").put("params", new JsonObject().put("protocolVersion", "2025-11-25"))).await();

@@ -117,7 +117,9 @@ class FederationEndToEndTest {
       var request = McpSchema.CallToolRequest.builder().name("progress").arguments(Map.of("steps", 3))
           .progressToken("caller-token-7").build();
       assertThat(text(client.callTool(request))).isEqualTo("alpha:done 3");
-      assertThat(progress).extracting(McpSchema.ProgressNotification::progress).containsExactly(1.0, 2.0, 3.0);
+      // The SDK client hands notifications to its consumer on a thread pool, so their order there is not the wire
+      // order; the conformance suite checks increasing progress through the gateway (tools-call-with-progress).
+      assertThat(progress).extracting(McpSchema.ProgressNotification::progress).containsExactlyInAnyOrder(1.0, 2.0, 3.0);
       assertThat(progress).allSatisfy(p -> assertThat(p.progressToken()).isEqualTo("caller-token-7"));
       assertThat(logs).extracting(l -> String.valueOf(l.data())).contains("starting 3 steps");
     }

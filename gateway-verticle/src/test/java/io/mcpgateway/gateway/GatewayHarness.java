@@ -48,7 +48,7 @@ final class GatewayHarness implements AutoCloseable {
         .put("MGW_PG_URL", TestServices.pgUrl().toString())
         .put("MGW_PG_SCHEMA", schema)
         .put("MGW_TOOL_CALL_TIMEOUT", "5s")
-        .put("MGW_CATALOG_TIMEOUT", "2s")
+        .put("MGW_CATALOG_TIMEOUT", "10s")
         .put("MGW_SHUTDOWN_GRACE", "1s")
         .mergeIn(overrides);
     config = ConfigLoader.load(vertx, settings).await();

@@ -34,7 +34,11 @@ public final class ClientAddress {
 
   public String of(RoutingContext ctx) {
     String peer = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
-    String forwarded = ctx.request().getHeader("X-Forwarded-For");
+    return resolve(peer, ctx.request().getHeader("X-Forwarded-For"));
+  }
+
+  /** The client address given the TCP peer and the X-Forwarded-For header (may be null). */
+  public String resolve(String peer, String forwarded) {
     if (forwarded == null || trusted.isEmpty() || !isTrusted(peer)) {
       return peer;
     }

@@ -36,6 +36,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class UpstreamPool implements Upstreams {
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamPool.class);
+  private static final Duration STDIO_START = Duration.ofSeconds(30);
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
 
   /** Breaker and lifecycle tuning; {@link #defaults} are what production uses. */
   public record Settings(Duration toolCallTimeout, Duration catalogTimeout, int breakerMaxFailures,
@@ -279,7 +284,11 @@ public final class UpstreamPool implements Upstreams {
       toolListeners.forEach(l -> l.accept(s.id()));
     });
     connection.onClosed(err -> died(e, connection));
-    return connection.start(settings.catalogTimeout())
+    // A child process may need far longer than an HTTP handshake to start (a JVM, npx fetching a package); a slow
+    // catalog request gives up at its own timeout while the process keeps starting for the next caller.
+    Duration handshake = s.transport() == io.mcpgateway.model.server.Transport.STDIO
+        ? max(settings.catalogTimeout(), STDIO_START) : settings.catalogTimeout();
+    return connection.start(handshake)
         .onSuccess(c -> {
           e.connectedAt = System.nanoTime();
           LOG.info("connected to upstream {} ({}, protocol {})", s.slug(), transport.describe(), c.protocolVersion());

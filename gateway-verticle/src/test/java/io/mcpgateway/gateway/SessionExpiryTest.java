@@ -1,0 +1,33 @@
+package io.mcpgateway.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mcpgateway.model.preset.Preset;
+import io.mcpgateway.model.preset.Visibility;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import org.junit.jupiter.api.Test;
+
+class SessionExpiryTest {
+  @Test
+  void an_idle_session_expires_and_then_answers_404() {
+    try (GatewayHarness gw = new GatewayHarness("expiry", new JsonObject().put("MGW_SESSION_IDLE_TIMEOUT", "600ms"))) {
+      Preset preset = gw.preset(GatewayHarness.slug("idle"), Visibility.PUBLIC);
+      WebClient web = WebClient.create(gw.vertx);
+      HttpResponse<Buffer> init = web.post(gw.port(), "127.0.0.1", "/mcp/" + preset.slug())
+          .putHeader("Accept", "application/json, text/event-stream")
+          .sendJsonObject(new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "initialize")
+              .put("params", new JsonObject().put("protocolVersion", "2025-11-25"))).await();
+      String session = init.getHeader("Mcp-Session-Id");
+      JsonObject ping = new JsonObject().put("jsonrpc", "2.0").put("id", 2).put("method", "ping");
+      assertThat(web.post(gw.port(), "127.0.0.1", "/mcp/" + preset.slug()).putHeader("Mcp-Session-Id", session)
+          .sendJsonObject(ping).await().statusCode()).isEqualTo(200);
+      // Idleness is the behaviour under test: let 2.5 idle timeouts pass without touching the session.
+      io.vertx.core.Future.<Void>future(p -> gw.vertx.setTimer(1500, t -> p.complete())).await();
+      assertThat(web.post(gw.port(), "127.0.0.1", "/mcp/" + preset.slug()).putHeader("Mcp-Session-Id", session)
+          .sendJsonObject(ping).await().statusCode()).isEqualTo(404);
+    }
+  }
+}
