@@ -95,6 +95,23 @@ class ManagementToDataPlaneTest {
           .putHeader("Accept", "application/json, text/event-stream").sendJsonObject(new JsonObject().put("jsonrpc", "2.0")
               .put("id", 1).put("method", "initialize").put("params", new JsonObject().put("protocolVersion", "2025-11-25"))).await();
       assertThat(anonymous.statusCode()).as("a private preset needs credentials").isEqualTo(401);
+
+      // Revoking the key and disabling the preset through the API take effect on the data plane without a
+      // restart (mgw.apikey.revoked and mgw.preset.changed drop the gateway's cached entries).
+      java.util.function.Function<String, Integer> initialize = bearer -> web.post(node.gatewayPort(), "127.0.0.1", "/mcp/" + slug)
+          .putHeader("Accept", "application/json, text/event-stream").putHeader("Authorization", "Bearer " + bearer)
+          .sendJsonObject(new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "initialize")
+              .put("params", new JsonObject().put("protocolVersion", "2025-11-25").put("capabilities", new JsonObject())
+                  .put("clientInfo", new JsonObject().put("name", "e2e").put("version", "1")))).await().statusCode();
+      assertThat(initialize.apply(key)).isEqualTo(200);
+      String keyId = api.apply(HttpMethod.GET, "/api-keys").send().await().bodyAsJsonObject().getJsonArray("items").stream()
+          .map(k -> (JsonObject) k).filter(k -> key.startsWith(k.getString("prefix"))).findFirst().orElseThrow().getString("id");
+      assertThat(api.apply(HttpMethod.DELETE, "/api-keys/" + keyId).send().await().statusCode()).isEqualTo(204);
+      Eventually.await("the revoked key refused by the gateway", Duration.ofSeconds(5), () -> initialize.apply(key) == 401);
+      assertThat(initialize.apply(ADMIN)).isEqualTo(200);
+      assertThat(api.apply(HttpMethod.PATCH, "/presets/" + presetId).sendJsonObject(new JsonObject().put("status", "disabled"))
+          .await().statusCode()).isEqualTo(200);
+      Eventually.await("the disabled preset no longer served", Duration.ofSeconds(5), () -> initialize.apply(ADMIN) == 404);
     } finally {
       vertx.close().await();
       node.stop();
