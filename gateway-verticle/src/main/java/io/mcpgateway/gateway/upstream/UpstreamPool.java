@@ -84,13 +84,19 @@ public final class UpstreamPool implements Upstreams {
   private final Map<UUID, Entry> entries = new HashMap<>();
   private final List<Consumer<UUID>> toolListeners = new CopyOnWriteArrayList<>();
   private final long sweeper;
+  private final MeterRegistry registry;
 
   public UpstreamPool(Vertx vertx, Settings settings) {
+    this(vertx, settings, BackendRegistries.getDefaultNow());
+  }
+
+  /** {@code registry} receives the connection and per-server breaker gauges; null (metrics off) skips them. */
+  public UpstreamPool(Vertx vertx, Settings settings, MeterRegistry registry) {
     this.vertx = vertx;
     this.settings = settings;
+    this.registry = registry;
     long every = Math.max(1000, Math.min(30_000, settings.idleStop().toMillis() / 2));
     this.sweeper = vertx.setPeriodic(every, t -> stopIdle());
-    MeterRegistry registry = BackendRegistries.getDefaultNow();
     if (registry != null) {
       Gauge.builder("mgw_upstream_connections", entries, m -> m.values().stream()
               .filter(e -> e.connection != null && e.connection.succeeded()).count())
@@ -337,7 +343,6 @@ public final class UpstreamPool implements Upstreams {
   }
 
   private void registerBreakerGauge(Entry e) {
-    MeterRegistry registry = BackendRegistries.getDefaultNow();
     if (registry != null) {
       UUID id = e.server.id();
       Gauge.builder("mgw_upstream_circuit_state", this, pool -> {

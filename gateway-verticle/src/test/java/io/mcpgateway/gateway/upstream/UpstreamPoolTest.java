@@ -354,4 +354,28 @@ class UpstreamPoolTest {
       assertThat(up.seen()).allSatisfy(r -> assertThat(r.headers().get("X-Upstream-Key")).isEqualTo("legacy-key"));
     }
   }
+
+  @Test
+  void each_upstreams_breaker_state_is_a_gauge_that_shows_it_open() {
+    var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    UpstreamPool metered = onContext(() -> new UpstreamPool(vertx, new UpstreamPool.Settings(Duration.ofSeconds(2),
+        Duration.ofSeconds(2), 2, Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofMillis(100)), registry));
+    UpstreamServer s = server(Transport.STREAMABLE_HTTP, "http://127.0.0.1:" + deadPort() + "/mcp", null, Map.of());
+    for (int i = 0; i < 2; i++) {
+      catchThrowableOfType(GatewayException.class, () -> await(() -> metered.callTool(s, "echo", new JsonObject(), null, n -> { }).result()));
+    }
+    var gauge = registry.find("mgw_upstream_circuit_state").tag("server", s.slug()).gauge();
+    assertThat(gauge).isNotNull();
+    assertThat(gauge.value()).isEqualTo(2.0);
+    assertThat(metered.openCircuits()).containsExactly(s.slug());
+    await(metered::close);
+  }
+
+  private static int deadPort() {
+    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }
