@@ -57,8 +57,16 @@ public final class OAuthAuthenticator {
         }
       }
     }
-    if (claims.getValue("scp") instanceof JsonArray scp) {
-      scp.forEach(v -> out.add(String.valueOf(v)));
+    // Okta and others send scp as a list; Entra ID sends scp as a space-separated string.
+    Object scp = claims.getValue("scp");
+    if (scp instanceof JsonArray list) {
+      list.forEach(v -> out.add(String.valueOf(v)));
+    } else if (scp instanceof String s) {
+      for (String part : s.split(" ")) {
+        if (!part.isBlank()) {
+          out.add(part);
+        }
+      }
     }
     return out;
   }

@@ -34,16 +34,23 @@ public final class TokenVerifier {
   private static final Logger LOG = LoggerFactory.getLogger(TokenVerifier.class);
   private static final Set<String> ALGORITHMS = Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
       "ES384", "ES512", "EdDSA");
+  private static final Set<String> KEY_TYPES = Set.of("RSA", "EC", "OKP");
 
   private final Vertx vertx;
   private final WebClient web;
   private final String issuer;
   private final Duration skew;
   private final Duration refreshAtMost;
-  private Future<String> jwksUri;
-  private Future<JWTAuth> auth;
-  private Set<String> knownKids = Set.of();
-  private long lastRefresh;
+  private Future<Metadata> metadata;
+  /** The last good key set; a failed refetch keeps it, so an issuer hiccup does not lock everyone out. */
+  private Future<Keys> keys;
+  private Future<Keys> loading;
+  private long lastLoad;
+
+  /** What discovery gives us: the issuer exactly as the authorization server spells it, and its JWKS. */
+  private record Metadata(String issuer, String jwksUri) {}
+
+  private record Keys(JWTAuth auth, Set<String> kids) {}
 
   public TokenVerifier(Vertx vertx, URI issuer, Duration skew, Duration refreshAtMost) {
     this.vertx = vertx;
@@ -70,11 +77,11 @@ public final class TokenVerifier {
       return Future.failedFuture(invalid("the token's algorithm \"" + alg + "\" is not accepted"));
     }
     String kid = header.getString("kid");
-    Future<JWTAuth> keys = auth();
-    if (kid != null && !knownKids.contains(kid)) {
-      keys = keys.compose(a -> knownKids.contains(kid) ? Future.succeededFuture(a) : refresh());
+    Future<Keys> current = keys();
+    if (kid != null) {
+      current = current.compose(k -> k.kids().contains(kid) ? Future.succeededFuture(k) : refresh());
     }
-    return keys.compose(a -> a.authenticate(new TokenCredentials(token)))
+    return current.compose(k -> k.auth().authenticate(new TokenCredentials(token)))
         .recover(e -> Future.failedFuture(e instanceof GatewayException ? e
             : invalid("the token is not valid: " + (e.getMessage() == null ? "rejected" : e.getMessage()))))
         .compose(user -> {
@@ -104,57 +111,78 @@ public final class TokenVerifier {
     return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }
 
-  private synchronized Future<JWTAuth> auth() {
-    if (auth == null || auth.failed()) {
-      auth = load();
+  /** The current keys; the first call (or the first after failures, rate-limited) loads them. */
+  private synchronized Future<Keys> keys() {
+    if (keys != null && keys.succeeded()) {
+      return keys;
     }
-    return auth;
+    return refresh();
   }
 
-  private synchronized Future<JWTAuth> refresh() {
+  /**
+   * Fetches the JWKS again, at most once per {@code refreshAtMost} (a flood of made-up kids must not
+   * hammer the issuer); concurrent callers share one fetch. On failure the previous keys stay in use.
+   */
+  private synchronized Future<Keys> refresh() {
+    if (loading != null) {
+      return loading;
+    }
     long now = System.nanoTime();
-    if (auth != null && !auth.isComplete()) {
-      return auth;
+    if (keys != null && now - lastLoad < refreshAtMost.toNanos()) {
+      return keys;
     }
-    if (auth != null && now - lastRefresh < refreshAtMost.toNanos()) {
-      return auth;
-    }
-    lastRefresh = now;
-    auth = load();
-    return auth;
+    lastLoad = now;
+    Future<Keys> attempt = load();
+    loading = attempt;
+    return attempt.andThen(ar -> {
+      synchronized (this) {
+        loading = null;
+        if (ar.succeeded() || keys == null || keys.failed()) {
+          keys = attempt;
+        }
+      }
+    }).recover(e -> {
+      synchronized (this) {
+        return keys != null && keys.succeeded() ? keys : Future.failedFuture(e);
+      }
+    });
   }
 
-  private Future<JWTAuth> load() {
-    if (jwksUri == null || jwksUri.failed()) {
-      jwksUri = discover();
+  private Future<Keys> load() {
+    synchronized (this) {
+      if (metadata == null || metadata.failed()) {
+        metadata = discover();
+      }
     }
-    return jwksUri.compose(uri -> web.getAbs(uri).timeout(5000).send())
+    return metadata.compose(m -> web.getAbs(m.jwksUri()).timeout(5000).send()
         .compose(resp -> {
           if (resp.statusCode() != 200) {
             return Future.failedFuture(new GatewayException(ErrorCode.UNAVAILABLE,
                 "the authorization server's JWKS answered HTTP " + resp.statusCode()));
           }
-          JsonArray keys = resp.bodyAsJsonObject().getJsonArray("keys", new JsonArray());
+          JsonArray all = resp.bodyAsJsonObject().getJsonArray("keys", new JsonArray());
           List<JsonObject> usable = new ArrayList<>();
           List<String> kids = new ArrayList<>();
-          for (Object k : keys) {
-            if (k instanceof JsonObject jwk && !"oct".equals(jwk.getString("kty")) && !"enc".equals(jwk.getString("use"))) {
+          for (Object k : all) {
+            // Only public signing keys: a symmetric ("oct") key would make HMAC tokens verifiable.
+            if (k instanceof JsonObject jwk && KEY_TYPES.contains(jwk.getString("kty")) && !"enc".equals(jwk.getString("use"))) {
               usable.add(jwk);
               if (jwk.getString("kid") != null) {
                 kids.add(jwk.getString("kid"));
               }
             }
           }
-          knownKids = Set.copyOf(kids);
           LOG.info("loaded {} signing keys of {}", usable.size(), issuer);
+          // iss must equal the issuer exactly as the server's metadata names it (RFC 8414 §3.3, RFC 9068 §4),
+          // e.g. Auth0's trailing slash, whatever spelling MGW_OAUTH_ISSUER used.
           JWTAuth jwt = JWTAuth.create(vertx, new JWTAuthOptions().setJwks(usable)
-              .setJWTOptions(new JWTOptions().setIssuer(issuer).setLeeway((int) skew.toSeconds())));
-          return Future.succeededFuture(jwt);
-        });
+              .setJWTOptions(new JWTOptions().setIssuer(m.issuer()).setLeeway((int) skew.toSeconds())));
+          return Future.succeededFuture(new Keys(jwt, Set.copyOf(kids)));
+        }));
   }
 
   /** OIDC discovery first, then RFC 8414 (MCP authorization §Authorization Server Metadata Discovery). */
-  private Future<String> discover() {
+  private Future<Metadata> discover() {
     String base = trimSlash(issuer);
     return fetchJwksUri(base + "/.well-known/openid-configuration")
         .recover(e -> {
@@ -166,7 +194,7 @@ public final class TokenVerifier {
             "cannot discover the authorization server " + issuer + ": " + e.getMessage())));
   }
 
-  private Future<String> fetchJwksUri(String url) {
+  private Future<Metadata> fetchJwksUri(String url) {
     return web.getAbs(url).timeout(TimeUnit.SECONDS.toMillis(5)).send().compose(resp -> {
       if (resp.statusCode() != 200) {
         return Future.failedFuture("HTTP " + resp.statusCode() + " from " + url);
@@ -176,7 +204,8 @@ public final class TokenVerifier {
         return Future.failedFuture("metadata at " + url + " names another issuer");
       }
       String jwks = metadata.getString("jwks_uri");
-      return jwks == null ? Future.failedFuture("no jwks_uri at " + url) : Future.succeededFuture(jwks);
+      return jwks == null ? Future.failedFuture("no jwks_uri at " + url)
+          : Future.succeededFuture(new Metadata(metadata.getString("issuer"), jwks));
     });
   }
 
