@@ -40,7 +40,7 @@ class UpstreamPoolTest {
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
     pool = onContext(() -> new UpstreamPool(vertx, new UpstreamPool.Settings(Duration.ofMillis(800),
-        Duration.ofSeconds(3), 2, Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMillis(500))));
+        Duration.ofSeconds(10), 2, Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMillis(500))));
   }
 
   @AfterEach
