@@ -239,6 +239,32 @@ class McpProtocolTest {
   }
 
   @Test
+  void a_callers_cancellation_reaches_the_upstream_and_ends_the_pending_request() {
+    Preset slowPreset = gw.preset(GatewayHarness.slug("cancel"), Visibility.PUBLIC);
+    gw.link(slowPreset, gw.httpServer(GatewayHarness.slug("slow"), upstream.url(), Map.of()), List.of("slow"));
+    String session = post(slowPreset.slug()).sendJsonObject(initialize("2025-11-25")).await().getHeader("Mcp-Session-Id");
+    var pending = post(slowPreset.slug()).putHeader("Mcp-Session-Id", session)
+        .putHeader("MCP-Protocol-Version", "2025-11-25")
+        .sendBuffer(request(21, "tools/call", new JsonObject().put("name", "slow")
+            .put("arguments", new JsonObject().put("ms", 4000))).toBuffer());
+    Eventually.await("the slow call to reach the upstream", Duration.ofSeconds(5), () -> upstream.seen().stream()
+        .anyMatch(r -> "tools/call".equals(r.jsonRpcMethod()) && r.body().contains("\"slow\"")));
+
+    long cancelledAt = System.nanoTime();
+    HttpResponse<Buffer> cancel = post(slowPreset.slug()).putHeader("Mcp-Session-Id", session)
+        .putHeader("MCP-Protocol-Version", "2025-11-25")
+        .sendJsonObject(new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/cancelled")
+            .put("params", new JsonObject().put("requestId", 21).put("reason", "stop pressed in the client"))).await();
+    assertThat(cancel.statusCode()).isEqualTo(202);
+
+    Eventually.await("notifications/cancelled upstream", Duration.ofSeconds(5), () -> upstream.seen().stream()
+        .anyMatch(r -> "notifications/cancelled".equals(r.jsonRpcMethod())
+            && r.body().contains("stop pressed in the client")));
+    pending.await();
+    assertThat(Duration.ofNanos(System.nanoTime() - cancelledAt)).isLessThan(Duration.ofSeconds(3));
+  }
+
+  @Test
   void over_the_preset_limit_a_caller_gets_429_with_retry_after_and_ratelimit_headers() {
     Preset limited = gw.presets.insert(gw.pool, new Preset(java.util.UUID.randomUUID(), GatewayHarness.slug("limited"),
         "Limited", null, Visibility.PUBLIC, PresetStatus.ACTIVE, 3, gw.owner.id(), null, null, null, List.of())).await();

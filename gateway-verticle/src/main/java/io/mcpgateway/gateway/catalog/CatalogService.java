@@ -33,7 +33,12 @@ public final class CatalogService {
   private final UpstreamServerStore servers;
   private final FutureCache<String, Optional<Preset>> presetsBySlug = new FutureCache<>(10_000, Duration.ofSeconds(30));
   private final FutureCache<UUID, Optional<UpstreamServer>> serversById = new FutureCache<>(10_000, Duration.ofSeconds(60));
-  private final FutureCache<UUID, ToolCatalog> catalogs = new FutureCache<>(10_000, Duration.ofSeconds(60));
+  /**
+   * Keyed by the preset as read (links and allow-lists included), not by its id: a request that read the
+   * preset just before a change, and builds its catalog just after the invalidation, must not cache the old
+   * selection under a key that requests reading the new preset would hit.
+   */
+  private final FutureCache<Preset, ToolCatalog> catalogs = new FutureCache<>(10_000, Duration.ofSeconds(60));
 
   public CatalogService(Pool pool, UpstreamServerStore servers, Upstreams upstreams, Duration catalogTimeout) {
     this.pool = pool;
@@ -57,11 +62,11 @@ public final class CatalogService {
 
   /** The preset's exposed tools; a server that cannot be listed in time is reported, not fatal. */
   public Future<ToolCatalog> catalog(Preset preset) {
-    Future<ToolCatalog> catalog = catalogs.get(preset.id(), id -> load(preset));
+    Future<ToolCatalog> catalog = catalogs.get(preset, this::load);
     return catalog.onSuccess(c -> {
       if (!c.complete()) {
         // Retry the missing servers on the next request rather than hiding their tools for a minute.
-        catalogs.invalidate(preset.id());
+        catalogs.invalidate(preset);
       }
     });
   }
@@ -96,7 +101,7 @@ public final class CatalogService {
   /** A preset changed (any node): forget presets (its slug may have changed) and its catalog. */
   public void presetChanged(UUID presetId) {
     presetsBySlug.invalidateAll();
-    catalogs.invalidate(presetId);
+    catalogs.invalidateIf(p -> p.id().equals(presetId));
   }
 
   /** A server's configuration changed: drop its connection, its record and every catalog. */
