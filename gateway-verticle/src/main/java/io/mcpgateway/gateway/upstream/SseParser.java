@@ -17,9 +17,20 @@ final class SseParser {
   private final StringBuilder data = new StringBuilder();
   private boolean hasData;
   private String id;
+  private long retryMillis = -1;
 
   SseParser(Handler<Event> onEvent) {
     this.onEvent = onEvent;
+  }
+
+  /** The last event id the stream gave (kept across events), for {@code Last-Event-ID} on reconnect; or null. */
+  String lastEventId() {
+    return id;
+  }
+
+  /** The reconnection delay the server asked for with a {@code retry} field, or -1. */
+  long retryMillis() {
+    return retryMillis;
   }
 
   void feed(Buffer chunk) {
@@ -66,7 +77,16 @@ final class SseParser {
         data.append(value);
         hasData = true;
       }
-      case "id" -> id = value;
+      case "id" -> {
+        if (!value.contains("\0")) {
+          id = value;
+        }
+      }
+      case "retry" -> {
+        if (!value.isEmpty() && value.chars().allMatch(Character::isDigit)) {
+          retryMillis = Long.parseLong(value);
+        }
+      }
       default -> { }
     }
   }

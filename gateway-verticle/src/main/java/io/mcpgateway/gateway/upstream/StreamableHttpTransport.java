@@ -38,6 +38,7 @@ final class StreamableHttpTransport extends Transport {
   private String sessionId;
   private String protocolVersion;
   private HttpClientResponse getStream;
+  private String lastGetEventId;
   private boolean closed;
 
   StreamableHttpTransport(Vertx vertx, String name, String url, Map<String, String> headers) {
@@ -105,20 +106,7 @@ final class StreamableHttpTransport extends Transport {
       });
     }
     if (type.startsWith("text/event-stream")) {
-      var parser = new SseParser(event -> deliver(event.data(), id));
-      resp.handler(parser::feed);
-      resp.endHandler(v -> {
-        inFlight.remove(id);
-        if (id != null) {
-          inbound.streamEnded(id);
-        }
-      });
-      resp.exceptionHandler(e -> {
-        inFlight.remove(id);
-        if (id != null) {
-          inbound.streamEnded(id);
-        }
-      });
+      new RequestStream(id).consume(resp);
       return Future.succeededFuture();
     }
     return resp.body().map(body -> {
@@ -132,24 +120,96 @@ final class StreamableHttpTransport extends Transport {
     });
   }
 
-  private void deliver(String json, Object related) {
+  /**
+   * The SSE stream answering one POSTed request. If the connection ends before the response came and the
+   * server gave event ids, the stream is resumed — transports §Sending Messages to the Server (polling) and
+   * §Resumability: wait the server's {@code retry}, then GET with {@code Last-Event-ID}. Ending a connection
+   * is not a cancellation; the call's own timeout bounds the whole exchange.
+   */
+  private final class RequestStream {
+    private static final int MAX_RESUMES = 20;
+    private final Object id;
+    private final SseParser parser;
+    private boolean answered;
+    private int resumes;
+
+    RequestStream(Object id) {
+      this.id = id;
+      this.parser = new SseParser(event -> answered |= deliver(event.data(), id));
+    }
+
+    void consume(HttpClientResponse resp) {
+      resp.handler(parser::feed);
+      resp.endHandler(v -> ended());
+      resp.exceptionHandler(e -> ended());
+    }
+
+    private void ended() {
+      if (id == null || answered) {
+        inFlight.remove(id);
+        return;
+      }
+      if (closed || !inFlight.containsKey(id) || parser.lastEventId() == null || resumes >= MAX_RESUMES) {
+        inFlight.remove(id);
+        inbound.streamEnded(id);
+        return;
+      }
+      resumes++;
+      long wait = parser.retryMillis() >= 0 ? parser.retryMillis() : 1000;
+      vertx.setTimer(Math.max(1, wait), t -> resume());
+    }
+
+    private void resume() {
+      if (closed || !inFlight.containsKey(id)) {
+        return;
+      }
+      client.request(options(HttpMethod.GET))
+          .compose(req -> {
+            inFlight.put(id, req);
+            return req.putHeader("Accept", "text/event-stream").putHeader("Last-Event-ID", parser.lastEventId()).send();
+          })
+          .onSuccess(resp -> {
+            String type = resp.getHeader("Content-Type");
+            if (resp.statusCode() == 200 && type != null && type.startsWith("text/event-stream")) {
+              consume(resp);
+            } else {
+              resp.end();
+              inFlight.remove(id);
+              inbound.streamEnded(id);
+            }
+          })
+          .onFailure(e -> ended());
+    }
+  }
+
+  /** Hands a message (or batch) to the connection; true when it held the response to {@code related}. */
+  private boolean deliver(String json, Object related) {
     if (json == null || json.isBlank()) {
-      return;
+      return false;
     }
     try {
       Object decoded = Json.decodeValue(json);
+      boolean answers = false;
       if (decoded instanceof JsonObject m) {
+        answers = answers(m, related);
         inbound.message(m, related);
       } else if (decoded instanceof JsonArray batch) {
-        batch.forEach(m -> {
+        for (Object m : batch) {
           if (m instanceof JsonObject o) {
+            answers |= answers(o, related);
             inbound.message(o, related);
           }
-        });
+        }
       }
+      return answers;
     } catch (RuntimeException e) {
       LOG.warn("upstream {} sent a message that is not JSON; ignored", name);
+      return false;
     }
+  }
+
+  private static boolean answers(JsonObject message, Object related) {
+    return related != null && !message.containsKey("method") && String.valueOf(related).equals(String.valueOf(message.getValue("id")));
   }
 
   @Override
@@ -164,7 +224,13 @@ final class StreamableHttpTransport extends Transport {
       return;
     }
     client.request(options(HttpMethod.GET))
-        .compose(req -> req.putHeader("Accept", "text/event-stream").send())
+        .compose(req -> {
+          req.putHeader("Accept", "text/event-stream");
+          if (lastGetEventId != null) {
+            req.putHeader("Last-Event-ID", lastGetEventId);
+          }
+          return req.send();
+        })
         .onSuccess(resp -> {
           String type = resp.getHeader("Content-Type");
           if (resp.statusCode() != 200 || type == null || !type.startsWith("text/event-stream")) {
@@ -177,7 +243,9 @@ final class StreamableHttpTransport extends Transport {
           resp.endHandler(v -> {
             getStream = null;
             if (!closed) {
-              vertx.setTimer(1000, t -> openGetStream());
+              // transports §Listening for Messages: honour the server's retry; resume where the stream stopped.
+              lastGetEventId = parser.lastEventId();
+              vertx.setTimer(parser.retryMillis() > 0 ? parser.retryMillis() : 1000, t -> openGetStream());
             }
           });
           resp.exceptionHandler(e -> getStream = null);
