@@ -184,6 +184,8 @@ class FederationEndToEndTest {
       client.initialize();
       assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name).containsExactly("add");
       assertThat(text(client.callTool(new McpSchema.CallToolRequest("add", Map.of("a", 1, "b", 1))))).isEqualTo("2.0");
+      assertThatThrownBy(() -> client.callTool(new McpSchema.CallToolRequest("echo", Map.of("text", "x"))))
+          .hasMessageContaining("Unknown tool: echo").hasMessageContaining(gammaServer.slug());
       gamma.restart();
       Eventually.await("gamma's tools to come back", Duration.ofSeconds(15),
           () -> client.listTools().tools().stream().anyMatch(t -> t.name().equals("echo")));

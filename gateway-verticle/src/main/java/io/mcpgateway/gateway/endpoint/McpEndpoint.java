@@ -254,7 +254,7 @@ public final class McpEndpoint {
     return catalogs.catalog(preset).compose(catalog -> {
       Optional<ExposedTool> tool = catalog.find(name);
       if (tool.isEmpty()) {
-        return Future.failedFuture(invalidParams("Unknown tool: " + name));
+        return Future.failedFuture(invalidParams("Unknown tool: " + name + unlisted(catalog)));
       }
       return catalogs.server(tool.get().serverId()).compose(server -> {
         if (server.isEmpty() || !server.get().active()) {
@@ -276,6 +276,18 @@ public final class McpEndpoint {
         });
       });
     });
+  }
+
+  /**
+   * When some linked servers could not be listed, the unknown tool may well be one of theirs: say which
+   * servers are missing and why, so the caller is not left guessing between a typo and an outage.
+   */
+  private static String unlisted(ToolCatalog catalog) {
+    if (catalog.complete()) {
+      return "";
+    }
+    List<String> down = catalog.unavailable().stream().map(u -> u.serverSlug() + " (" + u.error() + ")").toList();
+    return "; the tools of these servers are unavailable right now: " + String.join(", ", down);
   }
 
   /** Null for success; otherwise a short error description for the metrics. */
