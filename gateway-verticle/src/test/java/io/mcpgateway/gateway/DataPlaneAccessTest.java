@@ -142,4 +142,22 @@ class DataPlaneAccessTest {
     assertThat(web.get(gw.port(), "127.0.0.1", "/.well-known/oauth-protected-resource/mcp/no-such-" + UUID.randomUUID())
         .send().await().statusCode()).isEqualTo(404);
   }
+
+  @Test
+  void without_an_authorization_server_there_is_no_metadata_and_the_challenge_is_a_plain_realm() {
+    try (GatewayHarness plain = new GatewayHarness("access-plain", new JsonObject().put("MGW_PUBLIC_URL", PUBLIC_URL))) {
+      WebClient client = WebClient.create(plain.vertx);
+      Preset p = plain.preset(GatewayHarness.slug("plain"), Visibility.PRIVATE);
+      HttpResponse<Buffer> r = client.post(plain.port(), "127.0.0.1", "/mcp/" + p.slug())
+          .putHeader("Accept", "application/json, text/event-stream")
+          .sendJsonObject(new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "ping")).await();
+      assertThat(r.statusCode()).isEqualTo(401);
+      assertThat(r.getHeader("WWW-Authenticate")).isEqualTo("Bearer realm=\"mcp-gateway\"");
+      // RFC 9728 metadata must name an authorization server; with none configured there is no document.
+      assertThat(client.get(plain.port(), "127.0.0.1", "/.well-known/oauth-protected-resource/mcp/" + p.slug())
+          .send().await().statusCode()).isEqualTo(404);
+      assertThat(client.get(plain.port(), "127.0.0.1", "/.well-known/oauth-protected-resource")
+          .send().await().statusCode()).isEqualTo(404);
+    }
+  }
 }

@@ -199,17 +199,15 @@ class McpProtocolTest {
     Preset closed = gw.preset(GatewayHarness.slug("closed"), Visibility.PRIVATE);
     HttpResponse<Buffer> anonymous = post(closed.slug()).sendJsonObject(initialize("2025-11-25")).await();
     assertThat(anonymous.statusCode()).isEqualTo(401);
-    assertThat(anonymous.getHeader("WWW-Authenticate"))
-        .isEqualTo("Bearer resource_metadata=\"" + gw.config.http().publicUrl()
-            + "/.well-known/oauth-protected-resource/mcp/" + closed.slug() + "\"");
+    // No authorization server configured here: a plain Bearer challenge (DataPlaneAccessTest covers the OAuth form).
+    assertThat(anonymous.getHeader("WWW-Authenticate")).isEqualTo("Bearer realm=\"mcp-gateway\"");
     HttpResponse<Buffer> badKey = post(closed.slug()).putHeader("Authorization", "Bearer mgw_nope")
         .sendJsonObject(initialize("2025-11-25")).await();
     assertThat(badKey.statusCode()).isEqualTo(401);
     assertThat(badKey.getHeader("WWW-Authenticate")).contains("error=\"invalid_token\"");
     HttpResponse<Buffer> metadata = web.get(gw.port(), "127.0.0.1",
         "/.well-known/oauth-protected-resource/mcp/" + closed.slug()).send().await();
-    assertThat(metadata.bodyAsJsonObject().getString("resource"))
-        .isEqualTo(gw.config.http().publicUrl() + "/mcp/" + closed.slug());
+    assertThat(metadata.statusCode()).as("RFC 9728 metadata needs an authorization server").isEqualTo(404);
   }
 
   @Test

@@ -24,7 +24,19 @@ public final class ProtectedResourceMetadata {
     this.catalogs = catalogs;
   }
 
+  /** Where the metadata of the preset resource {@code {publicUrl}/mcp/{slug}} lives (RFC 9728 §3.1). */
+  public static String url(java.net.URI publicUrl, String slug) {
+    return publicUrl + PATH + "/mcp/" + slug;
+  }
+
   public void mount(Router router) {
+    if (config.security().oauthIssuer().isEmpty()) {
+      // RFC 9728 metadata must name an authorization server (MCP 2026-07-28 §Authorization Server Location);
+      // without one there is nothing to publish, and the 401 challenge does not point here.
+      router.get(PATH).handler(ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no authorization server is configured"));
+      router.get(PATH + "/*").handler(ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no authorization server is configured"));
+      return;
+    }
     router.get(PATH).handler(ctx -> send(ctx, config.http().publicUrl().toString(), "mcp-gateway"));
     router.get(PATH + "/mcp/:slug").handler(ctx -> {
       String slug = ctx.pathParam("slug");
@@ -43,8 +55,7 @@ public final class ProtectedResourceMetadata {
         .put("resource", resource)
         .put("resource_name", name)
         .put("bearer_methods_supported", new JsonArray().add("header"));
-    config.security().oauthIssuer().ifPresent(issuer ->
-        metadata.put("authorization_servers", new JsonArray().add(issuer.toString())));
+    metadata.put("authorization_servers", new JsonArray().add(config.security().oauthIssuer().orElseThrow().toString()));
     if (!config.security().oauth().requiredScopes().isEmpty()) {
       metadata.put("scopes_supported", new JsonArray(config.security().oauth().requiredScopes()));
     }

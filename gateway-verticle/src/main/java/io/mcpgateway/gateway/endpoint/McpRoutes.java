@@ -1,6 +1,7 @@
 package io.mcpgateway.gateway.endpoint;
 
 import io.mcpgateway.config.GatewayConfig;
+import io.mcpgateway.gateway.auth.BearerChallenge;
 import io.mcpgateway.gateway.catalog.CatalogService;
 import io.mcpgateway.gateway.ratelimit.RateLimitHandler;
 import io.mcpgateway.model.identity.AccessPolicy;
@@ -20,6 +21,7 @@ public final class McpRoutes {
   public static void mount(Router router, GatewayConfig config, CatalogService catalogs, McpEndpoint endpoint,
       BearerAuthenticator authenticator, AccessPolicy policy, RateLimitHandler rateLimit) {
     var scopes = config.security().oauth().requiredScopes();
+    var challenge = new BearerChallenge(config);
     String path = "/mcp/:slug";
     var addresses = new ClientAddress(config.trustedProxies());
     router.route(path)
@@ -27,8 +29,8 @@ public final class McpRoutes {
         .handler(new OriginGuard(config.http()))
         .handler(RequestSteps.protocolVersion())
         .handler(RequestSteps.preset(catalogs))
-        .handler(RequestSteps.authenticate(authenticator, addresses, config.http().publicUrl(), scopes))
-        .handler(RequestSteps.authorize(policy, config.http().publicUrl(), scopes))
+        .handler(RequestSteps.authenticate(authenticator, addresses, config.http().publicUrl(), scopes, challenge))
+        .handler(RequestSteps.authorize(policy, challenge))
         .handler(rateLimit)
         .failureHandler(McpRoutes::failure);
     router.post(path).handler(endpoint::post);

@@ -1,6 +1,7 @@
 package io.mcpgateway.gateway.endpoint;
 
 import io.mcpgateway.gateway.RequestContext;
+import io.mcpgateway.gateway.auth.BearerChallenge;
 import io.mcpgateway.gateway.catalog.CatalogService;
 import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.GatewayException;
@@ -55,14 +56,14 @@ final class RequestSteps {
    * (RFC 8707) and carry the configured scopes, else 403 {@code insufficient_scope} (MCP authorization §Scope).
    */
   static Handler<RoutingContext> authenticate(BearerAuthenticator authenticator, ClientAddress addresses, URI publicUrl,
-      List<String> requiredScopes) {
+      List<String> requiredScopes, BearerChallenge challenge) {
     return ctx -> {
-      String resource = publicUrl + "/mcp/" + ctx.pathParam("slug");
+      String slug = ctx.pathParam("slug");
+      String resource = publicUrl + "/mcp/" + slug;
       authenticator.authenticate(ctx.request().getHeader("Authorization"), addresses.of(ctx), Optional.of(resource))
           .onSuccess(caller -> {
             if (caller.viaOAuth() && !caller.scopes().containsAll(requiredScopes)) {
-              ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\""
-                  + String.join(" ", requiredScopes) + "\", resource_metadata=\"" + metadata(publicUrl, ctx) + "\"");
+              ctx.response().putHeader("WWW-Authenticate", challenge.insufficientScope(slug));
               McpReplies.failure(ctx, new GatewayException(ErrorCode.FORBIDDEN,
                   "the token lacks the required scope(s) " + String.join(" ", requiredScopes)));
               return;
@@ -70,32 +71,21 @@ final class RequestSteps {
             RequestContext.caller(ctx, caller);
             ctx.next();
           })
-          .onFailure(e -> challenge(ctx, e, publicUrl, requiredScopes, true));
+          .onFailure(e -> challenge(ctx, e, challenge, true));
     };
   }
 
-  static Handler<RoutingContext> authorize(AccessPolicy policy, URI publicUrl, List<String> requiredScopes) {
+  static Handler<RoutingContext> authorize(AccessPolicy policy, BearerChallenge challenge) {
     return ctx -> policy.authorize(RequestContext.caller(ctx), RequestContext.preset(ctx))
         .onSuccess(v -> ctx.next())
-        .onFailure(e -> challenge(ctx, e, publicUrl, requiredScopes, false));
-  }
-
-  private static String metadata(URI publicUrl, RoutingContext ctx) {
-    return publicUrl + "/.well-known/oauth-protected-resource/mcp/" + ctx.pathParam("slug");
+        .onFailure(e -> challenge(ctx, e, challenge, false));
   }
 
   /** 401 carries the RFC 9728 pointer to the protected resource metadata (MCP authorization §2.3). */
-  private static void challenge(RoutingContext ctx, Throwable e, URI publicUrl, List<String> scopes,
-      boolean credentialsRejected) {
+  private static void challenge(RoutingContext ctx, Throwable e, BearerChallenge challenge, boolean credentialsRejected) {
     if (e instanceof GatewayException g && g.code() == ErrorCode.UNAUTHORIZED) {
-      String value = "Bearer resource_metadata=\"" + metadata(publicUrl, ctx) + "\"";
-      if (!scopes.isEmpty()) {
-        value += ", scope=\"" + String.join(" ", scopes) + "\"";
-      }
-      if (credentialsRejected) {
-        value += ", error=\"invalid_token\", error_description=\"" + g.getMessage().replace("\"", "'") + "\"";
-      }
-      ctx.response().putHeader("WWW-Authenticate", value);
+      ctx.response().putHeader("WWW-Authenticate",
+          challenge.unauthorized(ctx.pathParam("slug"), credentialsRejected ? g.getMessage() : null));
     }
     McpReplies.failure(ctx, e);
   }
