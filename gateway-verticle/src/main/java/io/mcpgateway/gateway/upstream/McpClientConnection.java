@@ -106,6 +106,7 @@ final class McpClientConnection {
         .put("capabilities", new JsonObject())
         .put("clientInfo", new JsonObject().put("name", "mcp-gateway").put("version", "0.1.0"));
     return transport.open()
+        .recover(e -> Future.failedFuture(asGatewayFailure(e)))
         .compose(v -> request("initialize", params, timeout, null))
         .compose(result -> {
           String version = result.getString("protocolVersion");

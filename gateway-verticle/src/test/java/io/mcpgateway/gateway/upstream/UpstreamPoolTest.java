@@ -371,6 +371,20 @@ class UpstreamPoolTest {
     await(metered::close);
   }
 
+  @Test
+  void an_upstream_that_cannot_be_reached_fails_as_unavailable_on_every_transport() {
+    String dead = "http://127.0.0.1:" + deadPort();
+    for (UpstreamServer s : List.of(
+        server(Transport.STREAMABLE_HTTP, dead + "/mcp", null, Map.of()),
+        server(Transport.SSE, dead + "/sse", null, Map.of()),
+        server(Transport.STDIO, null, List.of("/nonexistent/mcp-server", "--flag"), Map.of()))) {
+      GatewayException e = catchThrowableOfType(GatewayException.class, () -> call(s, "echo", new JsonObject()));
+      assertThat(e).as(s.transport().name()).isNotNull();
+      assertThat(e.code()).isEqualTo(ErrorCode.UPSTREAM_UNAVAILABLE);
+      assertThat(e.getMessage()).contains(s.slug());
+    }
+  }
+
   private static int deadPort() {
     try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
