@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mcpgateway.model.bus.Addresses;
 import io.mcpgateway.model.bus.Change;
 import io.mcpgateway.model.bus.PresetChanged;
+import io.mcpgateway.model.bus.ToolCallRecorded;
 import io.mcpgateway.model.preset.Preset;
 import io.mcpgateway.model.preset.PresetStatus;
 import io.mcpgateway.model.preset.Visibility;
@@ -260,6 +261,38 @@ class McpProtocolTest {
             && r.body().contains("stop pressed in the client")));
     pending.await();
     assertThat(Duration.ofNanos(System.nanoTime() - cancelledAt)).isLessThan(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void every_tool_call_is_recorded_once_for_the_metrics_with_its_outcome() {
+    Preset measured = gw.preset(GatewayHarness.slug("measured"), Visibility.PUBLIC);
+    var server = gw.httpServer(GatewayHarness.slug("measured-up"), upstream.url(), Map.of());
+    gw.link(measured, server, List.of("echo", "fail"));
+    java.util.Queue<ToolCallRecorded> records = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    var consumer = gw.vertx.eventBus().<JsonObject>consumer(Addresses.TOOL_CALL_RECORDED, m -> {
+      ToolCallRecorded r = ToolCallRecorded.fromJson(m.body());
+      if (r.presetId().equals(measured.id())) {
+        records.add(r);
+      }
+    });
+    try {
+      String session = post(measured.slug()).sendJsonObject(initialize("2025-11-25")).await().getHeader("Mcp-Session-Id");
+      for (var call : List.of(request(31, "tools/call", new JsonObject().put("name", "echo")
+              .put("arguments", new JsonObject().put("text", "counted"))),
+          request(32, "tools/call", new JsonObject().put("name", "fail").put("arguments", new JsonObject())),
+          request(33, "tools/call", new JsonObject().put("name", "not-a-tool")))) {
+        post(measured.slug()).putHeader("Mcp-Session-Id", session).putHeader("MCP-Protocol-Version", "2025-11-25")
+            .sendBuffer(call.toBuffer()).await();
+      }
+      Eventually.await("two tool calls recorded", Duration.ofSeconds(5), () -> records.size() >= 2);
+      assertThat(records).extracting(ToolCallRecorded::tool, ToolCallRecorded::ok, ToolCallRecorded::serverId)
+          .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("echo", true, server.id()),
+              org.assertj.core.groups.Tuple.tuple("fail", false, server.id()));
+      assertThat(records).filteredOn(r -> !r.ok()).extracting(ToolCallRecorded::error)
+          .containsExactly("tool returned isError");
+    } finally {
+      consumer.unregister().await();
+    }
   }
 
   @Test

@@ -258,8 +258,10 @@ public final class McpEndpoint {
       }
       return catalogs.server(tool.get().serverId()).compose(server -> {
         if (server.isEmpty() || !server.get().active()) {
-          return Future.failedFuture(new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE,
-              "the server of tool \"" + name + "\" is no longer available"));
+          GatewayException gone = new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE,
+              "the server of tool \"" + name + "\" is no longer available");
+          recorder.record(preset, tool.get(), caller, 0, outcome(null, gone));
+          return Future.failedFuture(gone);
         }
         long started = System.nanoTime();
         UpstreamCall call = upstreams.callTool(server.get(), tool.get().originalName(), (JsonObject) arguments,
