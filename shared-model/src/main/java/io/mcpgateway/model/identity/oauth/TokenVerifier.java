@@ -72,16 +72,26 @@ public final class TokenVerifier {
     } catch (RuntimeException e) {
       return Future.failedFuture(invalid("the token is not a JWT"));
     }
-    String alg = header.getString("alg", "");
+    // A crafted header may hold any JSON type here; anything but a string is simply not accepted.
+    String alg = header.getValue("alg") instanceof String a ? a : "";
     if (!ALGORITHMS.contains(alg)) {
       return Future.failedFuture(invalid("the token's algorithm \"" + alg + "\" is not accepted"));
     }
-    String kid = header.getString("kid");
+    String kid = header.getValue("kid") instanceof String k ? k : null;
     Future<Keys> current = keys();
     if (kid != null) {
       current = current.compose(k -> k.kids().contains(kid) ? Future.succeededFuture(k) : refresh());
     }
-    return current.compose(k -> k.auth().authenticate(new TokenCredentials(token)))
+    var credentials = new TokenCredentials(token);
+    return current.compose(k -> k.auth().authenticate(credentials).recover(e -> {
+          // Without a kid, a rotated key shows only as a failed signature: fetch the keys again (rate-limited)
+          // and retry once with the new set.
+          boolean signature = e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("signature");
+          if (kid != null || !signature) {
+            return Future.failedFuture(e);
+          }
+          return refresh().compose(fresh -> fresh == k ? Future.failedFuture(e) : fresh.auth().authenticate(credentials));
+        }))
         .recover(e -> Future.failedFuture(e instanceof GatewayException ? e
             : invalid("the token is not valid: " + (e.getMessage() == null ? "rejected" : e.getMessage()))))
         .compose(user -> {

@@ -217,4 +217,28 @@ class TokenVerifierTest {
     assertThat(OAuthAuthenticator.scopes(new JsonObject().put("scp", "mcp.tools User.Read")))
         .as("Entra ID").containsExactlyInAnyOrder("mcp.tools", "User.Read");
   }
+
+  @Test
+  void a_rotated_key_is_found_for_tokens_without_a_kid_too() throws Exception {
+    TokenVerifier verifier = verifier(Duration.ZERO);
+    assertThat(verifier.verify(sign(null, new RSASSASigner(rsa), JWSAlgorithm.RS256, claims().build()), List.of(AUDIENCE))
+        .await().getString("sub")).isEqualTo("alice");
+    RSAKey next = new RSAKeyGenerator(2048).keyID("rsa-2").generate();
+    jwks.set(new JWKSet(next.toPublicJWK()));
+    assertThat(verifier.verify(sign(null, new RSASSASigner(next), JWSAlgorithm.RS256, claims().build()), List.of(AUDIENCE))
+        .await().getString("sub")).isEqualTo("alice");
+    assertThat(jwksFetches.get()).isEqualTo(2);
+  }
+
+  @Test
+  void a_header_with_odd_json_types_is_refused_not_crashed_on() {
+    String enc = java.util.Base64.getUrlEncoder().withoutPadding()
+        .encodeToString("{\"alg\":256,\"kid\":[1]}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(failure(verifier(Duration.ofSeconds(30)).verify(enc + ".e30.c2ln", List.of(AUDIENCE))))
+        .isEqualTo(ErrorCode.UNAUTHORIZED);
+    String array = java.util.Base64.getUrlEncoder().withoutPadding()
+        .encodeToString("[1,2]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(failure(verifier(Duration.ofSeconds(30)).verify(array + ".e30.c2ln", List.of(AUDIENCE))))
+        .isEqualTo(ErrorCode.UNAUTHORIZED);
+  }
 }
