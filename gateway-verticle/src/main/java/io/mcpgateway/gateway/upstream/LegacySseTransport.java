@@ -52,7 +52,16 @@ final class LegacySseTransport extends Transport {
           stream = resp;
           var parser = new SseParser(event -> {
             if ("endpoint".equals(event.name())) {
-              endpoint = URI.create(url).resolve(event.data().trim()).toString();
+              URI base = URI.create(url);
+              URI target = base.resolve(event.data().trim());
+              // The gateway's credential headers go with every POST: never to an origin the operator did not name.
+              if (!sameOrigin(base, target)) {
+                ready.tryFail(new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, "upstream \"" + name
+                    + "\" named a message endpoint on another origin (" + target.getHost() + "); refused"));
+                resp.request().reset();
+                return;
+              }
+              endpoint = target.toString();
               ready.tryComplete();
             } else if ("message".equals(event.name())) {
               try {
@@ -101,6 +110,15 @@ final class LegacySseTransport extends Transport {
   @Override
   String describe() {
     return "HTTP+SSE " + redacted(url);
+  }
+
+  private static boolean sameOrigin(URI a, URI b) {
+    return java.util.Objects.equals(a.getScheme(), b.getScheme()) && java.util.Objects.equals(a.getHost(), b.getHost())
+        && effectivePort(a) == effectivePort(b);
+  }
+
+  private static int effectivePort(URI u) {
+    return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
   }
 
   private RequestOptions options(HttpMethod method, String target) {
