@@ -54,7 +54,7 @@ public final class ConfigParser {
         url("MGW_OAUTH_ISSUER", Set.of("http", "https")),
         list("MGW_PRIVATE_NETWORK_ALLOWLIST"),
         new GatewayConfig.OAuth(
-            url("MGW_OAUTH_AUDIENCE", Set.of("http", "https")).map(u -> stripTrailingSlash(u).toString())
+            url("MGW_OAUTH_AUDIENCE", Set.of("http", "https", "api")).map(u -> stripTrailingSlash(u).toString())
                 .orElse(stripTrailingSlash(publicUrl).toString()),
             java.util.Arrays.stream(value("MGW_OAUTH_SCOPES").split("[,\\s]+")).filter(x -> !x.isEmpty()).toList(),
             text("MGW_OAUTH_ADMIN_CLAIM", "roles"),

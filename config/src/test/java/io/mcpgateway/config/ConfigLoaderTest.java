@@ -148,4 +148,14 @@ class ConfigLoaderTest {
         .hasMessage("MGW_PG_POOL_SIZE must be an integer 1-1000 (got \"0\")")
         .hasMessageNotContaining("\n");
   }
+
+  @Test
+  void the_oauth_audience_defaults_to_the_public_url_and_accepts_an_entra_application_id_uri() {
+    assertThat(load(new JsonObject().put("MGW_PUBLIC_URL", "https://gw.example/")).security().oauth().audience())
+        .isEqualTo("https://gw.example");
+    // Entra ID access tokens carry the Application ID URI, api://<client-id> unless a verified domain is used.
+    assertThat(load(new JsonObject().put("MGW_OAUTH_AUDIENCE", "api://2f1c0d7e-mcp-gateway")).security().oauth().audience())
+        .isEqualTo("api://2f1c0d7e-mcp-gateway");
+    assertThat(error(new JsonObject().put("MGW_OAUTH_AUDIENCE", "ftp://x"))).contains("MGW_OAUTH_AUDIENCE");
+  }
 }
