@@ -30,4 +30,27 @@ class SessionExpiryTest {
           .sendJsonObject(ping).await().statusCode()).isEqualTo(404);
     }
   }
+
+  @Test
+  void a_session_whose_client_listens_on_its_get_stream_does_not_expire() {
+    try (GatewayHarness gw = new GatewayHarness("listening", new JsonObject().put("MGW_SESSION_IDLE_TIMEOUT", "600ms"))) {
+      Preset preset = gw.preset(GatewayHarness.slug("listen"), Visibility.PUBLIC);
+      WebClient web = WebClient.create(gw.vertx);
+      String session = web.post(gw.port(), "127.0.0.1", "/mcp/" + preset.slug())
+          .putHeader("Accept", "application/json, text/event-stream")
+          .sendJsonObject(new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "initialize")
+              .put("params", new JsonObject().put("protocolVersion", "2025-11-25"))).await().getHeader("Mcp-Session-Id");
+      var raw = gw.vertx.createHttpClient();
+      var stream = raw.request(new io.vertx.core.http.RequestOptions().setMethod(io.vertx.core.http.HttpMethod.GET)
+              .setHost("127.0.0.1").setPort(gw.port()).setURI("/mcp/" + preset.slug())
+              .putHeader("Accept", "text/event-stream").putHeader("Mcp-Session-Id", session))
+          .compose(r -> r.send()).await();
+      assertThat(stream.statusCode()).isEqualTo(200);
+      stream.handler(b -> { });
+      io.vertx.core.Future.<Void>future(p -> gw.vertx.setTimer(1500, t -> p.complete())).await();
+      JsonObject ping = new JsonObject().put("jsonrpc", "2.0").put("id", 2).put("method", "ping");
+      assertThat(web.post(gw.port(), "127.0.0.1", "/mcp/" + preset.slug()).putHeader("Mcp-Session-Id", session)
+          .sendJsonObject(ping).await().statusCode()).isEqualTo(200);
+    }
+  }
 }

@@ -78,6 +78,14 @@ public final class SessionRegistry {
   private void sweep() {
     long now = System.nanoTime();
     for (Session s : new ArrayList<>(sessions.values())) {
+      if (s.hasStream()) {
+        // A client listening on its GET stream is not idle; the keep-alive write finds a dead connection.
+        s.keepAlive();
+        if (s.hasStream()) {
+          s.touch();
+          continue;
+        }
+      }
       if (Duration.ofNanos(now - s.lastSeen()).compareTo(idleTimeout) > 0) {
         LOG.debug("session {} of preset {} expired after {} idle", s.id(), s.presetSlug(), idleTimeout);
         end(s.id());
