@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class UpstreamPool implements Upstreams {
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamPool.class);
+  /** Backoffs up to this long are waited out (a restarted stdio server is back quickly); longer ones fail fast. */
+  private static final long MAX_BACKOFF_WAIT_MS = 1000;
   private static final Duration STDIO_START = Duration.ofSeconds(30);
 
   private static Duration max(Duration a, Duration b) {
@@ -267,6 +269,11 @@ public final class UpstreamPool implements Upstreams {
       return e.connection;
     }
     long wait = Duration.ofNanos(e.notBefore - System.nanoTime()).toMillis();
+    if (wait > MAX_BACKOFF_WAIT_MS) {
+      // A caller does not sit out a long backoff (its own timeout only starts once the request is sent).
+      return Future.failedFuture(new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, "upstream \"" + e.server.slug()
+          + "\" is reconnecting after repeated failures; retry in " + Math.max(1, (wait + 999) / 1000) + " s"));
+    }
     Promise<McpClientConnection> connecting = Promise.promise();
     e.connection = connecting.future();
     if (wait > 0) {

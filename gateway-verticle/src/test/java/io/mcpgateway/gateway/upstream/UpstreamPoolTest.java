@@ -402,6 +402,48 @@ class UpstreamPoolTest {
     }
   }
 
+  @Test
+  void http_5xx_answers_open_the_breaker_but_4xx_answers_do_not() {
+    var status = new java.util.concurrent.atomic.AtomicInteger(400);
+    var answering = vertx.createHttpServer().requestHandler(r -> r.response().setStatusCode(status.get()).end("no"))
+        .listen(0, "127.0.0.1").await();
+    try {
+      UpstreamServer s = server(Transport.STREAMABLE_HTTP, "http://127.0.0.1:" + answering.actualPort() + "/mcp", null, Map.of());
+      for (int i = 0; i < 4; i++) {
+        assertThat(catchThrowableOfType(GatewayException.class, () -> call(s, "echo", new JsonObject())).code())
+            .isEqualTo(ErrorCode.INVALID_INPUT);
+      }
+      assertThat(pool.breakerState(s.id())).isEqualTo(io.vertx.circuitbreaker.CircuitBreakerState.CLOSED);
+      status.set(503);
+      for (int i = 0; i < 2; i++) {
+        assertThat(catchThrowableOfType(GatewayException.class, () -> call(s, "echo", new JsonObject())).code())
+            .isEqualTo(ErrorCode.UPSTREAM_UNAVAILABLE);
+      }
+      assertThat(pool.breakerState(s.id())).isEqualTo(io.vertx.circuitbreaker.CircuitBreakerState.OPEN);
+    } finally {
+      answering.close().await();
+    }
+  }
+
+  @Test
+  void a_caller_does_not_sit_out_a_long_reconnect_backoff() {
+    UpstreamPool patient = onContext(() -> new UpstreamPool(vertx, new UpstreamPool.Settings(Duration.ofSeconds(5),
+        Duration.ofSeconds(5), 100, Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(20)), null));
+    UpstreamServer s = server(Transport.STREAMABLE_HTTP, "http://127.0.0.1:" + deadPort() + "/mcp", null, Map.of());
+    GatewayException last = null;
+    long took = 0;
+    for (int i = 0; i < 8 && (last == null || !last.getMessage().contains("reconnecting")); i++) {
+      long before = System.nanoTime();
+      last = catchThrowableOfType(GatewayException.class,
+          () -> await(() -> patient.callTool(s, "echo", new JsonObject(), null, n -> { }).result()));
+      took = Duration.ofNanos(System.nanoTime() - before).toMillis();
+    }
+    assertThat(last.code()).isEqualTo(ErrorCode.UPSTREAM_UNAVAILABLE);
+    assertThat(last.getMessage()).contains(s.slug()).contains("reconnecting").contains("retry in");
+    assertThat(took).isLessThan(500);
+    await(patient::close);
+  }
+
   private static int deadPort() {
     try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
