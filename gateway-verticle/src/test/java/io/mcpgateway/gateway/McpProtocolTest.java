@@ -310,5 +310,7 @@ class McpProtocolTest {
     assertThat(Integer.parseInt(refused.getHeader("Retry-After"))).isBetween(1, 60);
     assertThat(refused.getHeader("RateLimit-Remaining")).isEqualTo("0");
     assertThat(refused.bodyAsJsonObject().getJsonObject("error").getString("message")).contains("Rate limit exceeded");
+    assertThat(refused.bodyAsJsonObject().getValue("id")).as("the rejected request's id is echoed").isEqualTo(1);
+    assertThat(refused.bodyAsJsonObject().getJsonObject("error").getInteger("code")).isEqualTo(-32029);
   }
 }

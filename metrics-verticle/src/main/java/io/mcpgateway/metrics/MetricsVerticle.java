@@ -4,6 +4,8 @@ import io.mcpgateway.metrics.ingest.MetricsBuffer;
 import io.mcpgateway.metrics.ingest.MetricsIngestion;
 import io.mcpgateway.metrics.partition.PartitionMaintenance;
 import io.mcpgateway.metrics.stats.PresetStats;
+import io.mcpgateway.metrics.stats.StatsQuery;
+import io.mcpgateway.model.GatewayException;
 import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.NodeSettings;
 import io.mcpgateway.model.bus.Addresses;
@@ -25,7 +27,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.sqlclient.Pool;
 import java.time.Instant;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,15 +94,19 @@ public final class MetricsVerticle extends VerticleBase {
   }
 
   private void stats(PresetStats stats, Message<JsonObject> msg) {
+    StatsQuery q;
     try {
-      JsonObject q = msg.body();
-      stats.compute(UUID.fromString(q.getString("presetId")), Instant.parse(q.getString("from")),
-              Instant.parse(q.getString("to")), q.getString("bucket", "hour"))
-          .onSuccess(msg::reply)
-          .onFailure(e -> msg.fail(ErrorCode.UNAVAILABLE.busCode(), "stats query failed: " + e.getMessage()));
-    } catch (RuntimeException e) {
-      msg.fail(ErrorCode.INVALID_INPUT.busCode(), "invalid stats request: " + e.getMessage());
+      q = StatsQuery.fromJson(msg.body(), Instant.now());
+    } catch (GatewayException e) {
+      msg.fail(e.code().busCode(), e.getMessage());
+      return;
     }
+    stats.compute(q.presetId(), q.from(), q.to(), q.bucket())
+        .onSuccess(msg::reply)
+        .onFailure(e -> {
+          LOG.warn("stats query for preset {} failed: {}", q.presetId(), e.getMessage());
+          msg.fail(ErrorCode.UNAVAILABLE.busCode(), "usage statistics are unavailable right now (database error)");
+        });
   }
 
   private void registerMeters(MetricsBuffer buffer) {

@@ -1,12 +1,15 @@
 package io.mcpgateway.gateway.ratelimit;
 
 import io.mcpgateway.gateway.RequestContext;
+import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.jsonrpc.JsonRpc;
 import io.mcpgateway.model.preset.Preset;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.backends.BackendRegistries;
 
@@ -51,8 +54,29 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
       response.setStatusCode(429)
           .putHeader("Retry-After", String.valueOf(d.retryAfterSeconds()))
           .putHeader("Content-Type", "application/json")
-          .end(JsonRpc.error(null, -32029, "Rate limit exceeded: " + d.limit() + " requests per minute for preset \""
+          .end(JsonRpc.error(requestId(ctx), ErrorCode.RATE_LIMITED.jsonRpcCode(), "Rate limit exceeded: " + d.limit() + " requests per minute for preset \""
               + preset.slug() + "\"; retry in " + d.retryAfterSeconds() + " s").toBuffer());
     });
+  }
+
+  /**
+   * The JSON-RPC id of the rejected request, so the client can match the error to its call; null when the
+   * body is not a single JSON-RPC request (a GET stream, a batch, unparseable JSON). JSON-RPC 2.0 §5.
+   */
+  static Object requestId(RoutingContext ctx) {
+    var body = ctx.body();
+    if (body == null || body.isEmpty()) {
+      return null;
+    }
+    try {
+      Object json = Json.decodeValue(body.buffer());
+      if (json instanceof JsonObject request) {
+        Object id = request.getValue("id");
+        return id instanceof String || id instanceof Number ? id : null;
+      }
+    } catch (RuntimeException notJson) {
+      // fall through: an unparseable body has no id to echo
+    }
+    return null;
   }
 }

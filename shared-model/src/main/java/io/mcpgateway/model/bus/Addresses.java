@@ -24,7 +24,22 @@ public final class Addresses {
    * with collision notes (management's {@code GET /presets/{id}/tools}).
    */
   public static final String PRESET_TOOLS = "mgw.preset.tools";
-  /** request {@code {v, presetId, from, to, bucket}} → stats document (management's {@code GET /presets/{id}/stats}). */
+  /**
+   * Usage statistics of one preset (management's {@code GET /api/v1/presets/{id}/stats}, which forwards its
+   * query parameters as strings and relays the reply). Request {@code {v, presetId, from?, to?, bucket?}}:
+   * ISO-8601 UTC instants; absent {@code to} = now, absent {@code from} = 24 h before {@code to}; {@code bucket}
+   * {@code minute} (window up to 7 days), {@code hour} (up to 92 days, the default) or {@code day} (up to 366
+   * days). Bad parameters fail with {@code ErrorCode.INVALID_INPUT.busCode()} and a message naming the
+   * problem; a database failure with {@code UNAVAILABLE}. Reply:
+   * <pre>{@code
+   * {presetId, from, to, bucket,
+   *  totals: {calls, ok, errors, successRate (0..1, null without calls),
+   *           latencyMs: {avg, p50, p95, p99}},                      // null without calls
+   *  tools: [{tool, calls, errors, successRate, p50, p95, p99}],        // by calls desc, at most 100
+   *  topErrors: [{code, count, sample}],                                // by count desc, at most 10
+   *  series: [{at (bucket start, UTC), calls, errors, p50, p95}]}       // only buckets with calls
+   * }</pre>
+   */
   public static final String METRICS_STATS = "mgw.metrics.stats";
 
   private Addresses() {}
