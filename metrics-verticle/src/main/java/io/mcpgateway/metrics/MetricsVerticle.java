@@ -1,5 +1,6 @@
 package io.mcpgateway.metrics;
 
+import io.mcpgateway.metrics.health.RedisReadiness;
 import io.mcpgateway.metrics.ingest.MetricsBuffer;
 import io.mcpgateway.metrics.ingest.MetricsIngestion;
 import io.mcpgateway.metrics.partition.PartitionMaintenance;
@@ -25,6 +26,8 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.backends.BackendRegistries;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +46,7 @@ public final class MetricsVerticle extends VerticleBase {
   private final NodeSettings node;
   private Pool pool;
   private HttpServer server;
+  private Redis redis;
   private MetricsIngestion ingestion;
   private long maintenanceTimer;
 
@@ -72,7 +76,12 @@ public final class MetricsVerticle extends VerticleBase {
         .onFailure(e -> LOG.warn("metrics partition maintenance failed: {}", e.getMessage())));
 
     Router router = Router.router(vertx);
-    new Health(vertx).postgres(pool, config.database().timeout())
+    Health health = new Health(vertx).postgres(pool, config.database().timeout());
+    if (config.redisUrl().isPresent()) {
+      redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUrl().get().toString()));
+      RedisReadiness.register(health, redis, config.database().timeout());
+    }
+    health
         .info("metrics-buffer", () -> new JsonObject().put("depth", buffer.size()).put("dropped", buffer.dropped()))
         .mount(router);
     router.get("/metrics").handler(ctx -> {
@@ -127,7 +136,13 @@ public final class MetricsVerticle extends VerticleBase {
     vertx.cancelTimer(maintenanceTimer);
     Future<Void> drained = server == null ? Future.succeededFuture()
         : server.shutdown(node.config().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
-    return drained.eventually(() -> ingestion.drain()).eventually(() -> pool.close());
+    return drained.eventually(() -> ingestion.drain()).eventually(() -> pool.close())
+        .eventually(() -> {
+          if (redis != null) {
+            redis.close();
+          }
+          return Future.succeededFuture();
+        });
   }
 
   public int port() {
