@@ -1,5 +1,7 @@
 package io.mcpgateway.gateway.upstream;
 
+import io.mcpgateway.testing.OnContext;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mcpgateway.model.jsonrpc.JsonRpc;
@@ -85,13 +87,7 @@ class StreamResumptionTest {
   }
 
   private <T> T await(Callable<Future<T>> op) {
-    return Future.<T>future(p -> context.runOnContext(v -> {
-      try {
-        op.call().onComplete(p);
-      } catch (Exception e) {
-        p.fail(e);
-      }
-    })).await();
+    return OnContext.await(context, op);
   }
 
   @Test

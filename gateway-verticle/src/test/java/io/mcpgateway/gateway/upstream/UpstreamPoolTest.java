@@ -1,5 +1,7 @@
 package io.mcpgateway.gateway.upstream;
 
+import io.mcpgateway.testing.OnContext;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -50,23 +52,11 @@ class UpstreamPoolTest {
 
   /** The pool is confined to one context, as in the verticle. */
   private <T> T onContext(Callable<T> work) {
-    return Future.<T>future(p -> context.runOnContext(v -> {
-      try {
-        p.complete(work.call());
-      } catch (Exception e) {
-        p.fail(e);
-      }
-    })).await();
+    return OnContext.call(context, work);
   }
 
   private <T> T await(Callable<Future<T>> op) {
-    return Future.<T>future(p -> context.runOnContext(v -> {
-      try {
-        op.call().onComplete(p);
-      } catch (Exception e) {
-        p.fail(e);
-      }
-    })).await();
+    return OnContext.await(context, op);
   }
 
   private static UpstreamServer server(Transport transport, String url, List<String> command, Map<String, String> headers) {
