@@ -313,4 +313,20 @@ class McpProtocolTest {
     assertThat(refused.bodyAsJsonObject().getValue("id")).as("the rejected request's id is echoed").isEqualTo(1);
     assertThat(refused.bodyAsJsonObject().getJsonObject("error").getInteger("code")).isEqualTo(-32029);
   }
+
+  @Test
+  void one_keep_alive_connection_keeps_working_after_429_answers() {
+    Preset limited = gw.presets.insert(gw.pool, new Preset(java.util.UUID.randomUUID(), GatewayHarness.slug("reuse"),
+        "Reuse", null, Visibility.PUBLIC, PresetStatus.ACTIVE, 2, gw.owner.id(), null, null, null, List.of())).await();
+    WebClient single = WebClient.create(gw.vertx, new io.vertx.ext.web.client.WebClientOptions().setKeepAlive(true),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(1));
+    List<Integer> statuses = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      HttpResponse<Buffer> r = single.post(gw.port(), "127.0.0.1", "/mcp/" + limited.slug()).putHeader("Accept", ACCEPT)
+          .timeout(5000).sendJsonObject(initialize("2025-11-25")).await();
+      statuses.add(r.statusCode());
+    }
+    assertThat(statuses).containsExactly(200, 200, 429, 429, 429, 429);
+    single.close();
+  }
 }
