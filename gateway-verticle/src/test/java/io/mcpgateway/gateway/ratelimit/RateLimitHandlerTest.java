@@ -9,8 +9,9 @@ import io.mcpgateway.model.preset.PresetStatus;
 import io.mcpgateway.model.preset.Visibility;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -35,7 +36,7 @@ class RateLimitHandlerTest {
       "two", preset("two", 2));
   private static Vertx vertx;
   private static HttpServer server;
-  private static HttpClient http;
+  private static WebClient web;
 
   private record Answer(int status, MultiMap headers, String body) {}
 
@@ -53,7 +54,7 @@ class RateLimitHandlerTest {
         .handler(new RateLimitHandler(new InProcessRateLimiter(CLOCK), DEFAULT_LIMIT))
         .handler(ctx -> ctx.response().end("passed"));
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
-    http = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false));
+    web = WebClient.create(vertx);
   }
 
   @AfterAll
@@ -135,10 +136,9 @@ class RateLimitHandlerTest {
   }
 
   private static Answer post(String preset, String client, String body) {
-    return http.request(HttpMethod.POST, server.actualPort(), "127.0.0.1", "/mcp/" + preset)
-        .compose(req -> req.idleTimeout(5000).putHeader("X-Test-Client", client).send(body))
-        .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), resp.headers(), b.toString())))
-        .await();
+    HttpResponse<Buffer> r = web.post(server.actualPort(), "127.0.0.1", "/mcp/" + preset)
+        .putHeader("X-Test-Client", client).timeout(5000).sendBuffer(Buffer.buffer(body)).await();
+    return new Answer(r.statusCode(), r.headers(), r.bodyAsString() == null ? "" : r.bodyAsString());
   }
 
   private static String unique() {
