@@ -84,20 +84,15 @@ class ManagementApiTest {
   }
 
   private static HttpResponse<Buffer> call(HttpMethod method, String path, String key, JsonObject body) {
-    var request = web.request(method, management.port(), "127.0.0.1", "/api/v1" + path);
-    if (key != null) {
-      request.putHeader("Authorization", "Bearer " + key);
-    }
-    return (body == null ? request.send() : request.sendJsonObject(body)).await();
+    return ApiCalls.call(web, management.port(), method, path, key, body);
   }
 
   private static JsonObject created(HttpResponse<Buffer> r) {
-    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
-    return r.bodyAsJsonObject();
+    return ApiCalls.created(r);
   }
 
   private static String slug(String base) {
-    return base + "-" + UUID.randomUUID().toString().substring(0, 8);
+    return ApiCalls.slug(base);
   }
 
   private static JsonObject preset(String key, String slug, String visibility) {
