@@ -52,12 +52,7 @@ public final class AccessGrantStore {
         .map(rows -> {
           List<AccessGrant> all = new ArrayList<>();
           rows.forEach(r -> all.add(toGrant(r)));
-          if (all.size() <= limit) {
-            return new Page<>(all, Optional.empty());
-          }
-          List<AccessGrant> items = all.subList(0, limit);
-          AccessGrant last = items.get(limit - 1);
-          return new Page<>(items, Optional.of(new Cursor(last.grantedAt(), last.principalId()).encode()));
+          return Page.fromOverfetch(all, limit, last -> new Cursor(last.grantedAt(), last.principalId()).encode());
         });
   }
 

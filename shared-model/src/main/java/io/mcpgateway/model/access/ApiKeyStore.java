@@ -53,12 +53,7 @@ public final class ApiKeyStore {
         .map(rows -> {
           List<ApiKey> all = new ArrayList<>();
           rows.forEach(r -> all.add(toKey(r)));
-          if (all.size() <= limit) {
-            return new Page<>(all, Optional.empty());
-          }
-          List<ApiKey> items = all.subList(0, limit);
-          ApiKey last = items.get(limit - 1);
-          return new Page<>(items, Optional.of(new Cursor(last.createdAt(), last.id()).encode()));
+          return Page.fromOverfetch(all, limit, last -> new Cursor(last.createdAt(), last.id()).encode());
         });
   }
 

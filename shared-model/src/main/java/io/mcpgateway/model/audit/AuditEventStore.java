@@ -46,11 +46,7 @@ public final class AuditEventStore {
                 r.getString("event_type"), r.getUUID("actor_id"), data instanceof JsonObject j ? j : new JsonObject(),
                 Rows.instant(r, "occurred_at")));
           }
-          if (all.size() <= limit) {
-            return new Page<>(all, Optional.empty());
-          }
-          List<AuditEvent> items = all.subList(0, limit);
-          return new Page<>(items, Optional.of("e" + items.get(limit - 1).id()));
+          return Page.fromOverfetch(all, limit, last -> "e" + last.id());
         });
   }
 

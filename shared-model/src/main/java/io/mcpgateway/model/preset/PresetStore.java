@@ -100,13 +100,7 @@ public final class PresetStore {
             + " ORDER BY p.created_at DESC, p.id DESC, ps.linked_at, s.slug")
         .execute(args)
         .map(rows -> {
-          List<Preset> all = assemble(rows);
-          if (all.size() <= limit) {
-            return new Page<>(all, Optional.empty());
-          }
-          List<Preset> items = all.subList(0, limit);
-          Preset last = items.get(items.size() - 1);
-          return new Page<>(items, Optional.of(new Cursor(last.createdAt(), last.id()).encode()));
+          return Page.fromOverfetch(assemble(rows), limit, p -> new Cursor(p.createdAt(), p.id()).encode());
         });
   }
 

@@ -94,12 +94,7 @@ public final class UpstreamServerStore {
         .map(rows -> {
           List<UpstreamServer> all = new ArrayList<>();
           rows.forEach(r -> all.add(toServer(r)));
-          if (all.size() <= limit) {
-            return new Page<>(all, Optional.empty());
-          }
-          List<UpstreamServer> items = all.subList(0, limit);
-          UpstreamServer last = items.get(limit - 1);
-          return new Page<>(items, Optional.of(new Cursor(last.createdAt(), last.id()).encode()));
+          return Page.fromOverfetch(all, limit, last -> new Cursor(last.createdAt(), last.id()).encode());
         });
   }
 
