@@ -1,10 +1,7 @@
 package io.mcpgateway.gateway.endpoint;
 
+import io.mcpgateway.model.net.IpRanges;
 import io.vertx.ext.web.RoutingContext;
-import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,23 +10,10 @@ import java.util.List;
  * from anyone else, so clients cannot pick their own rate-limit bucket.
  */
 public final class ClientAddress {
-  private record Cidr(BigInteger network, BigInteger mask, int bytes) {}
-
-  private final List<Cidr> trusted = new ArrayList<>();
+  private final IpRanges trusted;
 
   public ClientAddress(List<String> trustedProxies) {
-    for (String entry : trustedProxies) {
-      String[] parts = entry.split("/", 2);
-      try {
-        byte[] address = InetAddress.getByName(parts[0]).getAddress();
-        int bits = parts.length == 2 ? Integer.parseInt(parts[1]) : address.length * 8;
-        BigInteger mask = BigInteger.ONE.shiftLeft(address.length * 8).subtract(BigInteger.ONE)
-            .shiftRight(bits).xor(BigInteger.ONE.shiftLeft(address.length * 8).subtract(BigInteger.ONE));
-        trusted.add(new Cidr(new BigInteger(1, address).and(mask), mask, address.length));
-      } catch (UnknownHostException | NumberFormatException e) {
-        throw new IllegalArgumentException("MGW_TRUSTED_PROXIES entry \"" + entry + "\" is not an IP or CIDR");
-      }
-    }
+    this.trusted = IpRanges.parse("MGW_TRUSTED_PROXIES", "an IP or CIDR", trustedProxies);
   }
 
   public String of(RoutingContext ctx) {
@@ -53,20 +37,6 @@ public final class ClientAddress {
   }
 
   boolean isTrusted(String ip) {
-    if (!ip.matches("[0-9a-fA-F:.]{2,45}")) {
-      return false; // only IP literals: never resolve a name on the event loop
-    }
-    try {
-      byte[] address = InetAddress.getByName(ip).getAddress();
-      BigInteger value = new BigInteger(1, address);
-      for (Cidr c : trusted) {
-        if (c.bytes() == address.length && value.and(c.mask()).equals(c.network())) {
-          return true;
-        }
-      }
-    } catch (UnknownHostException e) {
-      return false;
-    }
-    return false;
+    return trusted.containsLiteral(ip);
   }
 }

@@ -1,5 +1,6 @@
 package io.mcpgateway.gateway.endpoint;
 
+import io.mcpgateway.gateway.ProtocolVersions;
 import io.mcpgateway.gateway.RequestContext;
 import io.mcpgateway.gateway.catalog.CatalogService;
 import io.mcpgateway.gateway.catalog.ExposedTool;

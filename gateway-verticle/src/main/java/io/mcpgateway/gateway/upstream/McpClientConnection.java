@@ -1,5 +1,6 @@
 package io.mcpgateway.gateway.upstream;
 
+import io.mcpgateway.gateway.ProtocolVersions;
 import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.GatewayException;
 import io.mcpgateway.model.jsonrpc.JsonRpc;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +25,6 @@ import org.slf4j.LoggerFactory;
  * Runs on one Vert.x context; not thread-safe by design.
  */
 final class McpClientConnection {
-  static final String LATEST_VERSION = "2025-11-25";
-  static final Set<String> SUPPORTED_VERSIONS = Set.of("2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
   private static final Logger LOG = LoggerFactory.getLogger(McpClientConnection.class);
 
   private final class Pending {
@@ -102,7 +100,7 @@ final class McpClientConnection {
   /** Opens the transport and performs the MCP initialize handshake (lifecycle §Initialization). */
   Future<McpClientConnection> start(Duration timeout) {
     JsonObject params = new JsonObject()
-        .put("protocolVersion", LATEST_VERSION)
+        .put("protocolVersion", ProtocolVersions.LATEST)
         .put("capabilities", new JsonObject())
         .put("clientInfo", new JsonObject().put("name", "mcp-gateway").put("version", "0.1.0"));
     return transport.open()
@@ -110,7 +108,7 @@ final class McpClientConnection {
         .compose(v -> request("initialize", params, timeout, null))
         .compose(result -> {
           String version = result.getString("protocolVersion");
-          if (!SUPPORTED_VERSIONS.contains(version)) {
+          if (!ProtocolVersions.SUPPORTED.contains(version)) {
             close();
             return Future.failedFuture(unavailable("answered with unsupported protocol version " + version));
           }

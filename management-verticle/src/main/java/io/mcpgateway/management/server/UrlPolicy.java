@@ -2,9 +2,9 @@ package io.mcpgateway.management.server;
 
 import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.GatewayException;
+import io.mcpgateway.model.net.IpRanges;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.math.BigInteger;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
@@ -20,21 +20,21 @@ import java.util.Locale;
  * (hosts or CIDRs). DNS is resolved on a worker thread, never on the event loop.
  */
 public final class UrlPolicy {
-  private record Cidr(BigInteger network, BigInteger mask, int bytes) {}
-
   private final Vertx vertx;
   private final List<String> allowedHosts = new ArrayList<>();
-  private final List<Cidr> allowedRanges = new ArrayList<>();
+  private final IpRanges allowedRanges;
 
   public UrlPolicy(Vertx vertx, List<String> allowList) {
     this.vertx = vertx;
+    List<String> ranges = new ArrayList<>();
     for (String entry : allowList) {
       if (entry.matches("[0-9a-fA-F:.]+(/\\d{1,3})?")) {
-        allowedRanges.add(cidr(entry));
+        ranges.add(entry);
       } else {
         allowedHosts.add(entry.toLowerCase(Locale.ROOT));
       }
     }
+    this.allowedRanges = IpRanges.parse("MGW_PRIVATE_NETWORK_ALLOWLIST", "a host or CIDR", ranges);
   }
 
   /** Succeeds when a non-admin may use {@code url}; fails FORBIDDEN naming the private address otherwise. */
@@ -98,25 +98,6 @@ public final class UrlPolicy {
   }
 
   private boolean allowed(InetAddress a) {
-    BigInteger value = new BigInteger(1, a.getAddress());
-    for (Cidr c : allowedRanges) {
-      if (c.bytes() == a.getAddress().length && value.and(c.mask()).equals(c.network())) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static Cidr cidr(String entry) {
-    String[] parts = entry.split("/", 2);
-    try {
-      byte[] address = InetAddress.getByName(parts[0]).getAddress();
-      int bits = parts.length == 2 ? Integer.parseInt(parts[1]) : address.length * 8;
-      BigInteger all = BigInteger.ONE.shiftLeft(address.length * 8).subtract(BigInteger.ONE);
-      BigInteger mask = all.shiftRight(bits).xor(all);
-      return new Cidr(new BigInteger(1, address).and(mask), mask, address.length);
-    } catch (UnknownHostException | NumberFormatException e) {
-      throw new IllegalArgumentException("MGW_PRIVATE_NETWORK_ALLOWLIST entry \"" + entry + "\" is not a host or CIDR");
-    }
+    return allowedRanges.contains(a);
   }
 }

@@ -15,8 +15,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -167,13 +165,5 @@ public final class ApiKeyAuthenticator implements Authenticator {
     return new GatewayException(ErrorCode.UNAUTHORIZED, "invalid API key");
   }
 
-  private static final byte[] DUMMY_HASH = sha256("mgw-no-such-key");
-
-  private static byte[] sha256(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
+  private static final byte[] DUMMY_HASH = ApiKeys.hash("mgw-no-such-key");
 }
