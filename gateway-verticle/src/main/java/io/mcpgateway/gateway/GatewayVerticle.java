@@ -3,7 +3,8 @@ package io.mcpgateway.gateway;
 import io.mcpgateway.config.GatewayConfig;
 import io.mcpgateway.gateway.auth.ProtectedResourceMetadata;
 import io.mcpgateway.gateway.catalog.CatalogService;
-import io.mcpgateway.gateway.endpoint.McpEndpoint;
+import io.mcpgateway.gateway.dispatch.McpDispatcher;
+import io.mcpgateway.gateway.endpoint.StreamableHttpEndpoint;
 import io.mcpgateway.gateway.endpoint.McpRoutes;
 import io.mcpgateway.gateway.ratelimit.FallbackRateLimiter;
 import io.mcpgateway.gateway.ratelimit.InProcessRateLimiter;
@@ -68,7 +69,7 @@ public final class GatewayVerticle extends VerticleBase {
         UpstreamPool.Settings.defaults(config.upstream().toolCallTimeout(), config.upstream().catalogTimeout()));
     catalogs = new CatalogService(pool, new UpstreamServerStore(node.secrets()), upstreams, config.upstream().catalogTimeout());
     sessions = new SessionRegistry(vertx, config.sessionIdleTimeout());
-    var endpoint = new McpEndpoint(vertx, catalogs, upstreams, sessions);
+    var endpoint = new StreamableHttpEndpoint(new McpDispatcher(vertx, catalogs, upstreams), sessions);
     var policy = new AccessPolicy(pool);
     RateLimiter limiter = new InProcessRateLimiter(Clock.systemUTC());
     if (config.redisUrl().isPresent()) {
@@ -98,7 +99,7 @@ public final class GatewayVerticle extends VerticleBase {
         .onSuccess(s -> server = s);
   }
 
-  private Router router(GatewayConfig config, McpEndpoint endpoint, BearerAuthenticator authenticator,
+  private Router router(GatewayConfig config, StreamableHttpEndpoint endpoint, BearerAuthenticator authenticator,
       AccessPolicy policy, RateLimitHandler rateLimit) {
     Router router = Router.router(vertx);
     new Health(vertx).postgres(pool, config.database().timeout())

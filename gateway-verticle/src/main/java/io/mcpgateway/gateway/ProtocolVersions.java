@@ -15,6 +15,11 @@ public final class ProtocolVersions {
     return requested != null && SUPPORTED.contains(requested) ? requested : LATEST;
   }
 
+  /** {@code title} on Implementation and items arrived in 2025-06-18. */
+  public static boolean hasTitles(String version) {
+    return !"2025-03-26".equals(version) && !"2024-11-05".equals(version);
+  }
+
   /** JSON-RPC batches exist only in 2025-03-26 (removed in 2025-06-18). */
   public static boolean allowsBatches(String version) {
     return "2025-03-26".equals(version);

@@ -2,6 +2,7 @@ package io.mcpgateway.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.bus.Addresses;
 import io.mcpgateway.model.bus.Change;
 import io.mcpgateway.model.bus.PresetChanged;
@@ -99,6 +100,9 @@ class McpProtocolTest {
     assertThat(missing.bodyAsJsonObject().getJsonObject("error").getString("message")).contains("Mcp-Session-Id");
     HttpResponse<Buffer> unknown = call("no-such-session", request(2, "tools/list", null));
     assertThat(unknown.statusCode()).isEqualTo(404);
+    // Its own code: a client must be able to tell "initialize again" from "authenticate" (UNAUTHORIZED, -32001).
+    assertThat(unknown.bodyAsJsonObject().getJsonObject("error").getInteger("code"))
+        .isEqualTo(ErrorCode.SESSION_NOT_FOUND.jsonRpcCode()).isNotEqualTo(ErrorCode.UNAUTHORIZED.jsonRpcCode());
   }
 
   @Test
@@ -184,6 +188,7 @@ class McpProtocolTest {
     HttpResponse<Buffer> evil = post(preset.slug()).putHeader("Origin", "https://evil.example")
         .sendJsonObject(initialize("2025-11-25")).await();
     assertThat(evil.statusCode()).isEqualTo(403);
+    assertThat(evil.bodyAsJsonObject().getJsonObject("error").getInteger("code")).isEqualTo(ErrorCode.FORBIDDEN.jsonRpcCode());
     HttpResponse<Buffer> local = post(preset.slug()).putHeader("Origin", "http://localhost:3000")
         .sendJsonObject(initialize("2025-11-25")).await();
     assertThat(local.statusCode()).isEqualTo(200);

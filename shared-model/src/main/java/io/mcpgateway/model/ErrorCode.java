@@ -17,7 +17,21 @@ public enum ErrorCode {
   NOT_IMPLEMENTED(501, -32601, "not-implemented"),
   UPSTREAM_UNAVAILABLE(502, -32002, "upstream-unavailable"),
   UNAVAILABLE(503, -32005, "unavailable"),
-  TIMEOUT(504, -32008, "timeout");
+  TIMEOUT(504, -32008, "timeout"),
+  // MCP transport and JSON-RPC envelope failures (appended: bus codes follow the declaration order).
+  /** The body is not JSON (JSON-RPC 2.0 §5.1). */
+  PARSE_ERROR(400, -32700, "parse-error"),
+  /** Not a valid JSON-RPC message, a missing Mcp-Session-Id, an unsupported protocol version or batch. */
+  INVALID_REQUEST(400, -32600, "invalid-request"),
+  /** The client's Accept header excludes what the transport must send. */
+  NOT_ACCEPTABLE(406, -32600, "not-acceptable"),
+  /** An HTTP method the MCP endpoint does not serve. */
+  METHOD_NOT_ALLOWED(405, -32600, "method-not-allowed"),
+  /**
+   * The Mcp-Session-Id is unknown, ended, or not this caller's (transports §Session Management: 404 tells the
+   * client to initialize again). Its own code, so a client can tell it from UNAUTHORIZED's -32001.
+   */
+  SESSION_NOT_FOUND(404, -32010, "session-not-found");
 
   private final int httpStatus;
   private final int jsonRpcCode;
@@ -57,6 +71,11 @@ public enum ErrorCode {
       case UPSTREAM_UNAVAILABLE -> "Upstream unavailable";
       case UNAVAILABLE -> "Service unavailable";
       case TIMEOUT -> "Timeout";
+      case PARSE_ERROR -> "Parse error";
+      case INVALID_REQUEST -> "Invalid request";
+      case NOT_ACCEPTABLE -> "Not acceptable";
+      case METHOD_NOT_ALLOWED -> "Method not allowed";
+      case SESSION_NOT_FOUND -> "Session not found";
     };
   }
 

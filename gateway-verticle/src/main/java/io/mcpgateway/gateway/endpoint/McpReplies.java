@@ -10,7 +10,12 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Writes MCP endpoint answers: JSON-RPC bodies, with the HTTP status the transport calls for. */
+/**
+ * Writes the answers of {@code /mcp/{slug}}, and is the one place a failure becomes an HTTP status and a
+ * JSON-RPC error: a {@link GatewayException}'s {@link ErrorCode} gives both, an upstream's own JSON-RPC error
+ * is relayed as it is, anything else is logged and answered as INTERNAL. Failures before or outside dispatch
+ * carry the status of their kind; failures of a dispatched request travel in a 200 (or its SSE stream).
+ */
 final class McpReplies {
   static final String SESSION_HEADER = "Mcp-Session-Id";
   private static final Logger LOG = LoggerFactory.getLogger(McpReplies.class);
@@ -25,33 +30,40 @@ final class McpReplies {
     response.setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toBuffer());
   }
 
-  static void error(RoutingContext ctx, int status, Object id, int code, String message) {
-    json(ctx, status, JsonRpc.error(id, code, message));
-  }
-
   static void accepted(RoutingContext ctx) {
     if (!ctx.response().ended()) {
       ctx.response().setStatusCode(202).end();
     }
   }
 
-  /** The JSON-RPC error for a failure while handling a request. */
+  /** The JSON-RPC error response for a failure while handling the request {@code id}. */
   static JsonObject errorFor(Object id, Throwable failure) {
     if (failure instanceof UpstreamRpcError upstream) {
-      JsonObject error = upstream.error();
-      return new JsonObject().put("jsonrpc", JsonRpc.VERSION).put("id", id).put("error", error);
+      return new JsonObject().put("jsonrpc", JsonRpc.VERSION).put("id", id).put("error", upstream.error());
     }
     if (failure instanceof GatewayException g) {
       return JsonRpc.error(id, g.code().jsonRpcCode(), g.getMessage());
     }
     LOG.error("unexpected failure serving an MCP request", failure);
-    return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "internal error; it has been logged");
+    return JsonRpc.error(id, ErrorCode.INTERNAL.jsonRpcCode(), "internal error; it has been logged");
   }
 
-  /** A failure before dispatch (preset, identity, access, limits): HTTP status of its kind, JSON-RPC body. */
-  static void failure(RoutingContext ctx, Throwable failure) {
-    int status = failure instanceof GatewayException g && !(failure instanceof UpstreamRpcError)
+  /** The HTTP status for a failure that ends the HTTP exchange (not a dispatched request's in-band error). */
+  static int httpStatus(Throwable failure) {
+    return failure instanceof GatewayException g && !(failure instanceof UpstreamRpcError)
         ? g.code().httpStatus() : ErrorCode.INTERNAL.httpStatus();
-    json(ctx, status, errorFor(null, failure));
+  }
+
+  /** Ends the exchange with the failure's HTTP status and JSON-RPC error body. */
+  static void failure(RoutingContext ctx, Object id, Throwable failure) {
+    json(ctx, httpStatus(failure), errorFor(id, failure));
+  }
+
+  static void failure(RoutingContext ctx, Throwable failure) {
+    failure(ctx, null, failure);
+  }
+
+  static void failure(RoutingContext ctx, ErrorCode code, String message) {
+    failure(ctx, null, new GatewayException(code, message));
   }
 }

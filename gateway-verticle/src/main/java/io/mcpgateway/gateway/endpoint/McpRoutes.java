@@ -6,7 +6,7 @@ import io.mcpgateway.gateway.catalog.CatalogService;
 import io.mcpgateway.gateway.ratelimit.RateLimitHandler;
 import io.mcpgateway.model.identity.AccessPolicy;
 import io.mcpgateway.model.identity.BearerAuthenticator;
-import io.mcpgateway.model.jsonrpc.JsonRpc;
+import io.mcpgateway.model.ErrorCode;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -18,7 +18,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 public final class McpRoutes {
   private McpRoutes() {}
 
-  public static void mount(Router router, GatewayConfig config, CatalogService catalogs, McpEndpoint endpoint,
+  public static void mount(Router router, GatewayConfig config, CatalogService catalogs, StreamableHttpEndpoint endpoint,
       BearerAuthenticator authenticator, AccessPolicy policy, RateLimitHandler rateLimit) {
     var scopes = config.security().oauth().requiredScopes();
     var challenge = new BearerChallenge(config);
@@ -38,18 +38,18 @@ public final class McpRoutes {
     router.delete(path).handler(endpoint::delete);
     router.route(path).handler(ctx -> {
       ctx.response().putHeader("Allow", "GET, POST, DELETE");
-      McpReplies.error(ctx, 405, null, JsonRpc.INVALID_REQUEST, "Method Not Allowed: use POST, GET or DELETE");
+      McpReplies.failure(ctx, ErrorCode.METHOD_NOT_ALLOWED, "Method Not Allowed: use POST, GET or DELETE");
     });
   }
 
   private static void failure(RoutingContext ctx) {
     if (ctx.statusCode() == 413) {
-      McpReplies.error(ctx, 413, null, JsonRpc.INVALID_REQUEST, "Request body exceeds the size limit");
+      McpReplies.failure(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "Request body exceeds the size limit");
     } else if (ctx.failure() != null) {
       McpReplies.failure(ctx, ctx.failure());
     } else {
-      McpReplies.error(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500, null, JsonRpc.INVALID_REQUEST,
-          "Request failed");
+      McpReplies.failure(ctx, ctx.statusCode() >= 400 && ctx.statusCode() < 500 ? ErrorCode.INVALID_REQUEST
+          : ErrorCode.INTERNAL, "Request failed");
     }
   }
 }

@@ -1,7 +1,7 @@
 package io.mcpgateway.gateway.endpoint;
 
 import io.mcpgateway.config.GatewayConfig;
-import io.mcpgateway.model.jsonrpc.JsonRpc;
+import io.mcpgateway.model.ErrorCode;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
@@ -29,7 +29,7 @@ final class OriginGuard implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
-    McpReplies.error(ctx, 403, null, JsonRpc.INVALID_REQUEST, "Origin " + origin + " is not allowed");
+    McpReplies.failure(ctx, ErrorCode.FORBIDDEN, "Origin " + origin + " is not allowed");
   }
 
   private boolean permitted(String origin) {

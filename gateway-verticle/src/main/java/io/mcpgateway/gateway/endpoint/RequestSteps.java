@@ -10,7 +10,6 @@ import io.mcpgateway.model.identity.AccessPolicy;
 import io.mcpgateway.model.identity.BearerAuthenticator;
 import java.util.List;
 import java.util.Optional;
-import io.mcpgateway.model.jsonrpc.JsonRpc;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
@@ -27,7 +26,7 @@ final class RequestSteps {
     return ctx -> {
       String version = ctx.request().getHeader("MCP-Protocol-Version");
       if (version != null && !ProtocolVersions.SUPPORTED.contains(version)) {
-        McpReplies.error(ctx, 400, null, JsonRpc.INVALID_REQUEST, "Unsupported MCP-Protocol-Version \"" + version
+        McpReplies.failure(ctx, ErrorCode.INVALID_REQUEST, "Unsupported MCP-Protocol-Version \"" + version
             + "\"; supported: " + String.join(", ", ProtocolVersions.SUPPORTED));
         return;
       }

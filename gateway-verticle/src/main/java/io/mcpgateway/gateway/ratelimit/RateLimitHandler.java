@@ -51,7 +51,7 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
       if (registry != null) {
         Counter.builder("mgw_rate_limit_rejections").tag("preset", preset.slug()).register(registry).increment();
       }
-      response.setStatusCode(429)
+      response.setStatusCode(ErrorCode.RATE_LIMITED.httpStatus())
           .putHeader("Retry-After", String.valueOf(d.retryAfterSeconds()))
           .putHeader("Content-Type", "application/json")
           .end(JsonRpc.error(requestId(ctx), ErrorCode.RATE_LIMITED.jsonRpcCode(), "Rate limit exceeded: " + d.limit() + " requests per minute for preset \""

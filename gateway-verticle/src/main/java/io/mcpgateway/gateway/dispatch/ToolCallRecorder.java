@@ -1,4 +1,4 @@
-package io.mcpgateway.gateway.endpoint;
+package io.mcpgateway.gateway.dispatch;
 
 import io.mcpgateway.gateway.catalog.ExposedTool;
 import io.mcpgateway.model.bus.Addresses;

@@ -1,0 +1,113 @@
+package io.mcpgateway.gateway.dispatch;
+
+import io.mcpgateway.gateway.catalog.CatalogService;
+import io.mcpgateway.gateway.catalog.ExposedTool;
+import io.mcpgateway.gateway.catalog.ToolCatalog;
+import io.mcpgateway.gateway.session.Session;
+import io.mcpgateway.gateway.upstream.UpstreamCall;
+import io.mcpgateway.gateway.upstream.UpstreamRpcError;
+import io.mcpgateway.gateway.upstream.Upstreams;
+import io.mcpgateway.model.ErrorCode;
+import io.mcpgateway.model.GatewayException;
+import io.mcpgateway.model.identity.Caller;
+import io.mcpgateway.model.preset.Preset;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Optional;
+
+/** server/tools: {@code tools/list} over the preset's federated catalog, {@code tools/call} routed to the owner. */
+final class ToolMethods {
+  private final CatalogService catalogs;
+  private final Upstreams upstreams;
+  private final ToolCallRecorder recorder;
+
+  ToolMethods(CatalogService catalogs, Upstreams upstreams, ToolCallRecorder recorder) {
+    this.catalogs = catalogs;
+    this.upstreams = upstreams;
+    this.recorder = recorder;
+  }
+
+  Future<JsonObject> list(Exchange ex, JsonObject params) {
+    Object cursor = params.getValue("cursor");
+    if (cursor != null && !(cursor instanceof String)) {
+      return Future.failedFuture(Params.invalid("cursor must be a string"));
+    }
+    return catalogs.catalog(ex.preset()).map(catalog -> {
+      ToolCatalog.Page page = catalog.page((String) cursor);
+      JsonArray tools = new JsonArray();
+      page.tools().forEach(t -> tools.add(t.toMcp()));
+      JsonObject out = new JsonObject().put("tools", tools);
+      page.nextCursor().ifPresent(c -> out.put("nextCursor", c));
+      return out;
+    });
+  }
+
+  Future<JsonObject> call(Exchange ex, Object id, JsonObject params) {
+    if (!(params.getValue("name") instanceof String name) || name.isEmpty()) {
+      return Future.failedFuture(Params.invalid("tools/call needs params.name"));
+    }
+    Object arguments = params.getValue("arguments");
+    if (arguments != null && !(arguments instanceof JsonObject)) {
+      return Future.failedFuture(Params.invalid("params.arguments must be an object"));
+    }
+    Object meta = params.getValue("_meta");
+    Preset preset = ex.preset();
+    Caller caller = ex.caller();
+    Session session = ex.session();
+    return catalogs.catalog(preset).compose(catalog -> {
+      Optional<ExposedTool> tool = catalog.find(name);
+      if (tool.isEmpty()) {
+        return Future.failedFuture(Params.invalid("Unknown tool: " + name + unlisted(catalog)));
+      }
+      return catalogs.server(tool.get().serverId()).compose(server -> {
+        if (server.isEmpty() || !server.get().active()) {
+          GatewayException gone = new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE,
+              "the server of tool \"" + name + "\" is no longer available");
+          recorder.record(preset, tool.get(), caller, 0, outcome(null, gone));
+          return Future.failedFuture(gone);
+        }
+        long started = System.nanoTime();
+        UpstreamCall call = upstreams.callTool(server.get(), tool.get().originalName(), (JsonObject) arguments,
+            meta instanceof JsonObject m ? m : null, n -> {
+              if (session.wantsLog(n)) {
+                ex.channel().notify(n);
+              }
+            });
+        session.track(id, call);
+        return call.result().andThen(ar -> {
+          session.untrack(id);
+          recorder.record(preset, tool.get(), caller, System.nanoTime() - started,
+              outcome(ar.succeeded() ? ar.result() : null, ar.cause()));
+        });
+      });
+    });
+  }
+
+  /**
+   * When some linked servers could not be listed, the unknown tool may well be one of theirs: say which
+   * servers are missing and why, so the caller is not left guessing between a typo and an outage.
+   */
+  private static String unlisted(ToolCatalog catalog) {
+    if (catalog.complete()) {
+      return "";
+    }
+    List<String> down = catalog.unavailable().stream().map(u -> u.serverSlug() + " (" + u.error() + ")").toList();
+    return "; the tools of these servers are unavailable right now: " + String.join(", ", down);
+  }
+
+  /** Null for success; otherwise a short error description for the metrics. */
+  private static String outcome(JsonObject result, Throwable failure) {
+    if (failure instanceof UpstreamRpcError e) {
+      return "rpc " + e.error().getInteger("code", 0) + ": " + e.getMessage();
+    }
+    if (failure instanceof GatewayException g) {
+      return g.code().name().toLowerCase() + ": " + g.getMessage();
+    }
+    if (failure != null) {
+      return "internal: " + failure.getClass().getSimpleName();
+    }
+    return Boolean.TRUE.equals(result.getBoolean("isError")) ? "tool returned isError" : null;
+  }
+}
