@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * The gateway as an MCP client of one upstream server (2025 era): the {@code initialize} handshake, then
  * requests correlated by id over whatever {@link Transport} reaches the server. Progress tokens are the
  * gateway's own (one connection serves many callers) and are mapped back to each caller's token.
+ * <p>A shared connection ({@code owner == null}) declares no client capabilities and refuses every
+ * server-to-client request but {@code ping}. A connection owned by one downstream session declares exactly
+ * the relayed capabilities that client declared, and relays the upstream's requests to it: on the stream of
+ * the call that caused them when the transport says so (Streamable HTTP), else on a call of that client in
+ * flight here, else through the session itself. The client's answer goes back with the upstream's own id.
  * Runs on one Vert.x context; not thread-safe by design.
  */
 final class McpClientConnection {
@@ -31,15 +36,15 @@ final class McpClientConnection {
     final long id;
     final String method;
     final Promise<JsonObject> promise = Promise.promise();
-    final Handler<JsonObject> onNotification;
+    final CallRelay relay;
     final Object callerProgressToken;
     final String progressToken;
     long timer = -1;
 
-    Pending(long id, String method, Handler<JsonObject> onNotification, Object callerProgressToken) {
+    Pending(long id, String method, CallRelay relay, Object callerProgressToken) {
       this.id = id;
       this.method = method;
-      this.onNotification = onNotification;
+      this.relay = relay;
       this.callerProgressToken = callerProgressToken;
       this.progressToken = callerProgressToken == null ? null : "mgw-" + id;
     }
@@ -50,6 +55,10 @@ final class McpClientConnection {
   private final Transport transport;
   private final Map<Long, Pending> pending = new HashMap<>();
   private final Map<String, Pending> byProgressToken = new HashMap<>();
+  /** Requests from the upstream being answered downstream, by the upstream's id (as a string). */
+  private final Map<String, ServerRequest> fromServer = new HashMap<>();
+  private final DownstreamClient owner;
+  private final JsonObject clientCapabilities;
   private long nextId = 1;
   private boolean closed;
   private Runnable onToolsChanged = () -> { };
@@ -57,10 +66,20 @@ final class McpClientConnection {
   private JsonObject serverInfo = new JsonObject();
   private String protocolVersion;
 
+  /** Bounds the upstream's unanswered requests to its client; more are refused at once. */
+  static final int MAX_SERVER_REQUESTS = 32;
+
   McpClientConnection(Vertx vertx, String name, Transport transport) {
+    this(vertx, name, transport, null);
+  }
+
+  /** {@code owner}: the downstream session this upstream session serves alone, or null for a shared one. */
+  McpClientConnection(Vertx vertx, String name, Transport transport, DownstreamClient owner) {
     this.vertx = vertx;
     this.name = name;
     this.transport = transport;
+    this.owner = owner;
+    this.clientCapabilities = owner == null ? new JsonObject() : DownstreamClient.relayedCapabilities(owner.capabilities());
     transport.bind(new Transport.Inbound() {
       @Override
       public void message(JsonObject message, Object related) {
@@ -101,7 +120,7 @@ final class McpClientConnection {
   Future<McpClientConnection> start(Duration timeout) {
     JsonObject params = new JsonObject()
         .put("protocolVersion", ProtocolVersions.LATEST)
-        .put("capabilities", new JsonObject())
+        .put("capabilities", clientCapabilities.copy())
         .put("clientInfo", new JsonObject().put("name", "mcp-gateway").put("version", "0.1.0"));
     return transport.open()
         .recover(e -> Future.failedFuture(asGatewayFailure(e)))
@@ -145,22 +164,40 @@ final class McpClientConnection {
 
   /** Sends a request; its own timeout sends {@code notifications/cancelled} for tools/call (cancellation §). */
   Future<JsonObject> request(String method, JsonObject params, Duration timeout, Handler<JsonObject> onNotification) {
-    return begin(method, params, timeout, onNotification).promise.future();
+    return begin(method, params, timeout, onNotification == null ? null : CallRelay.notificationsOnly(onNotification))
+        .promise.future();
   }
 
   /** Starts a request and returns a handle that can cancel it. */
   Cancellable call(String method, JsonObject params, Duration timeout, Handler<JsonObject> onNotification) {
-    Pending p = begin(method, params, timeout, onNotification);
+    return call(method, params, timeout, CallRelay.notificationsOnly(onNotification));
+  }
+
+  /** Starts a request whose notifications and server-to-client requests go to {@code relay}. */
+  Cancellable call(String method, JsonObject params, Duration timeout, CallRelay relay) {
+    Pending p = begin(method, params, timeout, relay);
     return new Cancellable(p.promise.future(), reason -> abort(p, reason,
         new GatewayException(ErrorCode.INVALID_INPUT, "cancelled: " + reason)));
   }
 
   record Cancellable(Future<JsonObject> result, Handler<String> cancel) {}
 
-  private Pending begin(String method, JsonObject params, Duration timeout, Handler<JsonObject> onNotification) {
+  /** The client sent {@code notifications/roots/list_changed}: tell the upstream, if it was told about roots. */
+  void rootsChanged() {
+    if (!closed && clientCapabilities.containsKey("roots")) {
+      transport.send(JsonRpc.notification("notifications/roots/list_changed", null));
+    }
+  }
+
+  /** The downstream session this connection serves alone, or null. */
+  DownstreamClient owner() {
+    return owner;
+  }
+
+  private Pending begin(String method, JsonObject params, Duration timeout, CallRelay relay) {
     JsonObject meta = params == null ? null : params.getJsonObject("_meta");
     Object callerToken = meta == null ? null : meta.getValue("progressToken");
-    Pending p = new Pending(nextId++, method, onNotification, callerToken);
+    Pending p = new Pending(nextId++, method, relay, callerToken);
     if (closed) {
       p.promise.fail(unavailable("connection is closed"));
       return p;
@@ -216,8 +253,38 @@ final class McpClientConnection {
     } else if (JsonRpc.isNotification(message)) {
       notification(message, related);
     } else if (JsonRpc.isRequest(message)) {
-      answerServerRequest(message);
+      serverRequest(message, related);
     }
+  }
+
+  /**
+   * The call whose client should get an upstream message that is not a response: the request whose stream
+   * carried it (Streamable HTTP); on an owned connection otherwise the latest call in flight (they are all the
+   * owner's); on a shared one over a transport that cannot relate messages (stdio, legacy SSE) the only call
+   * in flight, if exactly one is (with several it is ambiguous and nobody gets it).
+   */
+  private Pending carrier(Object related) {
+    Pending p = related instanceof Number n ? pending.get(n.longValue()) : null;
+    if (p != null && p.relay != null) {
+      return p;
+    }
+    if (p != null) {
+      return null;
+    }
+    Pending latest = null;
+    int calls = 0;
+    for (Pending q : pending.values()) {
+      if (q.relay != null) {
+        calls++;
+        if (latest == null || q.id > latest.id) {
+          latest = q;
+        }
+      }
+    }
+    if (owner != null) {
+      return latest;
+    }
+    return !transport.relatesMessages() && calls == 1 ? latest : null;
   }
 
   private void notification(JsonObject message, Object related) {
@@ -226,16 +293,25 @@ final class McpClientConnection {
     switch (method) {
       case "notifications/progress" -> {
         Pending p = byProgressToken.get(String.valueOf(params.getValue("progressToken")));
-        if (p != null && p.onNotification != null) {
+        if (p != null && p.relay != null) {
           JsonObject forCaller = message.copy();
           forCaller.getJsonObject("params").put("progressToken", p.callerProgressToken);
-          p.onNotification.handle(forCaller);
+          p.relay.notification(forCaller);
         }
       }
-      case "notifications/message" -> {
-        Pending p = related instanceof Number n ? pending.get(n.longValue()) : null;
-        if (p != null && p.onNotification != null) {
-          p.onNotification.handle(message.copy());
+      case "notifications/message", "notifications/elicitation/complete" -> {
+        Pending p = carrier(related);
+        if (p != null) {
+          p.relay.notification(message.copy());
+        } else if (owner != null) {
+          owner.notification(message.copy());
+        }
+      }
+      case "notifications/cancelled" -> {
+        // cancellation §: the upstream no longer wants the answer to one of its requests; no response is sent.
+        ServerRequest r = fromServer.remove(String.valueOf(params.getValue("requestId")));
+        if (r != null) {
+          r.cancel(params.getString("reason", "cancelled by the server"));
         }
       }
       case "notifications/tools/list_changed" -> onToolsChanged.run();
@@ -243,13 +319,91 @@ final class McpClientConnection {
     }
   }
 
-  /** The gateway declares no client capabilities: answer ping, refuse the rest so the upstream never waits. */
-  private void answerServerRequest(JsonObject request) {
+  /**
+   * A request from the upstream: {@code ping} is answered here; a client feature the connection declared goes to
+   * the client (see {@link #carrier}); anything else is refused at once so the upstream never waits.
+   */
+  private void serverRequest(JsonObject request, Object related) {
     Object id = request.getValue("id");
-    JsonObject reply = "ping".equals(request.getString("method"))
-        ? JsonRpc.result(id, new JsonObject())
-        : JsonRpc.error(id, JsonRpc.METHOD_NOT_FOUND, "the gateway does not support " + request.getString("method"));
-    transport.send(reply);
+    String method = request.getString("method");
+    if ("ping".equals(method)) {
+      transport.send(JsonRpc.result(id, new JsonObject()));
+      return;
+    }
+    JsonObject params = request.getValue("params") instanceof JsonObject o ? o : new JsonObject();
+    String refused = refusal(method, params);
+    if (refused != null) {
+      transport.send(JsonRpc.error(id, JsonRpc.METHOD_NOT_FOUND, refused));
+      return;
+    }
+    String key = String.valueOf(id);
+    if (fromServer.containsKey(key) || fromServer.size() >= MAX_SERVER_REQUESTS) {
+      transport.send(JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, fromServer.containsKey(key)
+          ? "request id " + key + " is already in use" : "too many requests to the client in flight (max "
+          + MAX_SERVER_REQUESTS + ")"));
+      return;
+    }
+    ServerRequest relayed = new ServerRequest(method, params.copy());
+    fromServer.put(key, relayed);
+    Pending p = carrier(related);
+    Future<JsonObject> answer = p != null ? p.relay.request(relayed) : owner.request(relayed);
+    answer.onComplete(ar -> {
+      if (fromServer.get(key) != relayed) {
+        return; // cancelled by the upstream, or the connection closed
+      }
+      fromServer.remove(key);
+      if (closed) {
+        return;
+      }
+      transport.send(ar.succeeded() ? withId(id, ar.result()) : errorFor(id, ar.cause()));
+    });
+  }
+
+  /** Why the connection will not relay this request, or null: only what it declared upstream (client features). */
+  private String refusal(String method, JsonObject params) {
+    String capability = switch (method) {
+      case "sampling/createMessage" -> "sampling";
+      case "elicitation/create" -> "elicitation";
+      case "roots/list" -> "roots";
+      default -> null;
+    };
+    if (capability == null || owner == null || !(clientCapabilities.getValue(capability) instanceof JsonObject declared)) {
+      return "the gateway does not support " + method + (capability == null ? "" : " for this client");
+    }
+    if ("elicitation".equals(capability)) {
+      // client/elicitation §Capabilities: an empty object means form mode only; no mode means form.
+      String mode = params.getString("mode", "form");
+      boolean supported = declared.isEmpty() ? "form".equals(mode) : declared.containsKey(mode);
+      if (!supported) {
+        return "the client did not declare elicitation mode \"" + mode + "\"";
+      }
+    }
+    return null;
+  }
+
+  /** The client's answer (result or error) under the upstream's request id. */
+  private static JsonObject withId(Object id, JsonObject answer) {
+    JsonObject reply = new JsonObject().put("jsonrpc", JsonRpc.VERSION).put("id", id);
+    if (answer.containsKey("error")) {
+      return reply.put("error", answer.getValue("error"));
+    }
+    return reply.put("result", answer.getValue("result") == null ? new JsonObject() : answer.getValue("result"));
+  }
+
+  private static JsonObject errorFor(Object id, Throwable failure) {
+    if (failure instanceof UpstreamRpcError e) {
+      return new JsonObject().put("jsonrpc", JsonRpc.VERSION).put("id", id).put("error", e.error());
+    }
+    if (failure instanceof GatewayException g) {
+      return JsonRpc.error(id, g.code().jsonRpcCode(), g.getMessage());
+    }
+    return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "the gateway could not relay the request to the client");
+  }
+
+  private void cancelServerRequests(String reason) {
+    List<ServerRequest> open = new ArrayList<>(fromServer.values());
+    fromServer.clear();
+    open.forEach(r -> r.cancel(reason));
   }
 
   private void finish(Pending p) {
@@ -277,6 +431,7 @@ final class McpClientConnection {
     for (Pending p : new ArrayList<>(pending.values())) {
       fail(p, e);
     }
+    cancelServerRequests("the upstream connection was lost");
     // Release what the dead transport still holds (HTTP client pool, stdio writer thread).
     transport.close().onFailure(err -> LOG.debug("upstream {} transport did not close cleanly: {}", name, err.getMessage()));
     onClosed.handle(e);
@@ -291,6 +446,7 @@ final class McpClientConnection {
     for (Pending p : new ArrayList<>(pending.values())) {
       fail(p, e);
     }
+    cancelServerRequests("the upstream connection was closed");
     return transport.close().recover(err -> Future.succeededFuture());
   }
 

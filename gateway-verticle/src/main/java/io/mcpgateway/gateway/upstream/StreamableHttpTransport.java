@@ -213,6 +213,11 @@ final class StreamableHttpTransport extends Transport {
   }
 
   @Override
+  boolean relatesMessages() {
+    return true;
+  }
+
+  @Override
   void initialized(String version) {
     this.protocolVersion = version;
     openGetStream();

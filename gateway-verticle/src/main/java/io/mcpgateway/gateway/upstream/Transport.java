@@ -34,6 +34,14 @@ abstract class Transport {
   /** The handshake is done: remember the negotiated version, open server-to-client streams if any. */
   void initialized(String protocolVersion) {}
 
+  /**
+   * True when inbound messages carry the request they relate to (Streamable HTTP: the POST's SSE stream);
+   * over stdio and legacy SSE every message arrives unrelated.
+   */
+  boolean relatesMessages() {
+    return false;
+  }
+
   /** Stops waiting for the answer to a request (timed out or cancelled): release what carries it. */
   void abandon(Object requestId) {}
 

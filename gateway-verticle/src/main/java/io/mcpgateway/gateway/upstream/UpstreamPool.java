@@ -44,26 +44,54 @@ public final class UpstreamPool implements Upstreams {
     return a.compareTo(b) >= 0 ? a : b;
   }
 
-  /** Breaker and lifecycle tuning; {@link #defaults} are what production uses. */
+  /**
+   * Breaker and lifecycle tuning; {@link #defaults} are what production uses. {@code maxIsolatedPerServer}
+   * bounds the upstream sessions owned by single downstream sessions (see {@link Upstreams}) per server.
+   */
   public record Settings(Duration toolCallTimeout, Duration catalogTimeout, int breakerMaxFailures,
-      Duration breakerReset, Duration idleStop, Duration maxBackoff) {
+      Duration breakerReset, Duration idleStop, Duration maxBackoff, int maxIsolatedPerServer) {
+    public static final int DEFAULT_MAX_ISOLATED_PER_SERVER = 64;
+
+    public Settings(Duration toolCallTimeout, Duration catalogTimeout, int breakerMaxFailures,
+        Duration breakerReset, Duration idleStop, Duration maxBackoff) {
+      this(toolCallTimeout, catalogTimeout, breakerMaxFailures, breakerReset, idleStop, maxBackoff,
+          DEFAULT_MAX_ISOLATED_PER_SERVER);
+    }
+
     public static Settings defaults(Duration toolCallTimeout, Duration catalogTimeout) {
       return new Settings(toolCallTimeout, catalogTimeout, 5, Duration.ofSeconds(30), Duration.ofMinutes(5),
           Duration.ofSeconds(30));
     }
   }
 
-  private final class Entry {
-    final UpstreamServer server;
-    final CircuitBreaker breaker;
+  /**
+   * One upstream session: the server's shared one ({@code owner == null}) or one owned by a downstream session.
+   * Reconnect backoff is per slot, so a caller's isolated session dying does not hold back the shared one.
+   */
+  private static final class Slot {
+    final DownstreamClient owner;
     Future<McpClientConnection> connection;
-    Future<List<JsonObject>> tools;
-    long openedAt;
     long lastUsed = System.nanoTime();
     int inFlight;
     int deaths;
     long notBefore;
     long connectedAt;
+
+    Slot(DownstreamClient owner) {
+      this.owner = owner;
+    }
+  }
+
+  private final class Entry {
+    final UpstreamServer server;
+    final CircuitBreaker breaker;
+    final Slot shared = new Slot(null);
+    /** Upstream sessions owned by downstream sessions, by downstream session id; bounded. */
+    final Map<String, Slot> isolated = new HashMap<>();
+    Future<List<JsonObject>> tools;
+    long openedAt;
+    long lastUsed = System.nanoTime();
+    int inFlight;
 
     Entry(UpstreamServer server) {
       this.server = server;
@@ -101,8 +129,12 @@ public final class UpstreamPool implements Upstreams {
     this.sweeper = vertx.setPeriodic(every, t -> stopIdle());
     if (registry != null) {
       Gauge.builder("mgw_upstream_connections", entries, m -> m.values().stream()
-              .filter(e -> e.connection != null && e.connection.succeeded()).count())
-          .description("Open upstream connections on this node").register(registry);
+              .filter(e -> open(e.shared)).count())
+          .description("Open shared upstream connections on this node").register(registry);
+      Gauge.builder("mgw_upstream_isolated_sessions", entries, m -> m.values().stream()
+              .mapToLong(e -> e.isolated.values().stream().filter(UpstreamPool::open).count()).sum())
+          .description("Open upstream sessions owned by one downstream session (callers declaring client capabilities)")
+          .register(registry);
     }
   }
 
@@ -112,7 +144,8 @@ public final class UpstreamPool implements Upstreams {
     if (e.tools != null && !e.tools.failed()) {
       return e.tools;
     }
-    Future<List<JsonObject>> loading = guarded(e, () -> withConnection(e, c -> c.listTools(settings.catalogTimeout())));
+    Future<List<JsonObject>> loading = guarded(e, e.shared, () -> withConnection(e, e.shared,
+        c -> c.listTools(settings.catalogTimeout())));
     e.tools = loading;
     loading.onFailure(err -> {
       if (e.tools == loading) {
@@ -125,22 +158,76 @@ public final class UpstreamPool implements Upstreams {
   @Override
   public UpstreamCall callTool(UpstreamServer server, String toolName, JsonObject arguments, JsonObject meta,
       Handler<JsonObject> onNotification) {
+    return callTool(server, toolName, arguments, meta, null, CallRelay.notificationsOnly(onNotification));
+  }
+
+  @Override
+  public UpstreamCall call(UpstreamServer server, String method, JsonObject params, DownstreamClient client,
+      CallRelay relay) {
     Entry e = entry(server);
-    JsonObject params = new JsonObject().put("name", toolName).put("arguments", arguments == null ? new JsonObject() : arguments);
-    if (meta != null && !meta.isEmpty()) {
-      params.put("_meta", meta);
-    }
+    Slot slot = slotFor(e, client);
     Duration timeout = server.toolCallTimeout().orElse(settings.toolCallTimeout());
     var call = new PooledCall();
-    call.result = guarded(e, () -> withConnection(e, c -> {
+    call.result = guarded(e, slot, () -> withConnection(e, slot, c -> {
       if (call.cancelledWith != null) {
         return Future.failedFuture(new GatewayException(ErrorCode.INVALID_INPUT, "cancelled: " + call.cancelledWith));
       }
-      McpClientConnection.Cancellable started = c.call("tools/call", params, timeout, onNotification);
+      McpClientConnection.Cancellable started = c.call(method, params, timeout, relay);
       call.cancel = started.cancel();
       return started.result();
     }));
     return call;
+  }
+
+  /**
+   * The shared upstream session, unless the caller declared client capabilities the gateway relays: then its
+   * own (an upstream session can declare only one set of capabilities, and roots are per client). Past
+   * {@code maxIsolatedPerServer} the caller falls back to the shared session, which declares none.
+   */
+  private Slot slotFor(Entry e, DownstreamClient client) {
+    if (client == null || DownstreamClient.relayedCapabilities(client.capabilities()).isEmpty()) {
+      return e.shared;
+    }
+    Slot slot = e.isolated.get(client.sessionId());
+    if (slot == null) {
+      if (e.isolated.size() >= settings.maxIsolatedPerServer()) {
+        LOG.warn("upstream {} has {} isolated sessions already (the maximum); session {} shares the connection that "
+            + "declares no client capabilities", e.server.slug(), e.isolated.size(), shortId(client.sessionId()));
+        return e.shared;
+      }
+      slot = new Slot(client);
+      e.isolated.put(client.sessionId(), slot);
+    }
+    slot.lastUsed = System.nanoTime();
+    return slot;
+  }
+
+  private static String shortId(String sessionId) {
+    return sessionId.length() <= 8 ? sessionId : sessionId.substring(0, 8) + "...";
+  }
+
+  @Override
+  public void release(String sessionId) {
+    for (Entry e : entries.values()) {
+      Slot slot = e.isolated.remove(sessionId);
+      if (slot != null) {
+        closeSlot(slot);
+      }
+    }
+  }
+
+  @Override
+  public void rootsChanged(String sessionId) {
+    for (Entry e : entries.values()) {
+      Slot slot = e.isolated.get(sessionId);
+      if (open(slot)) {
+        slot.connection.result().rootsChanged();
+      }
+    }
+  }
+
+  private static boolean open(Slot slot) {
+    return slot != null && slot.connection != null && slot.connection.succeeded() && slot.connection.result().isOpen();
   }
 
   private static final class PooledCall implements UpstreamCall {
@@ -219,8 +306,9 @@ public final class UpstreamPool implements Upstreams {
   }
 
   /** Runs an upstream operation through the server's breaker, translating an open circuit. */
-  private <T> Future<T> guarded(Entry e, java.util.function.Supplier<Future<T>> op) {
+  private <T> Future<T> guarded(Entry e, Slot slot, java.util.function.Supplier<Future<T>> op) {
     e.inFlight++;
+    slot.inFlight++;
     return e.breaker.<T>execute(op).recover(err -> {
       if (err instanceof OpenCircuitException) {
         long elapsed = Duration.ofNanos(System.nanoTime() - e.openedAt).toSeconds();
@@ -232,7 +320,9 @@ public final class UpstreamPool implements Upstreams {
       return Future.failedFuture(err);
     }).andThen(ar -> {
       e.inFlight--;
+      slot.inFlight--;
       e.lastUsed = System.nanoTime();
+      slot.lastUsed = e.lastUsed;
     });
   }
 
@@ -251,102 +341,133 @@ public final class UpstreamPool implements Upstreams {
     return true;
   }
 
-  private <T> Future<T> withConnection(Entry e, java.util.function.Function<McpClientConnection, Future<T>> op) {
-    Future<McpClientConnection> used = connection(e);
+  private <T> Future<T> withConnection(Entry e, Slot slot, java.util.function.Function<McpClientConnection, Future<T>> op) {
+    Future<McpClientConnection> used = connection(e, slot);
     return used.compose(op).recover(err -> {
       if (err instanceof SessionExpired) {
-        if (e.connection == used) {
-          e.connection = null;
+        if (slot.connection == used) {
+          slot.connection = null;
         }
-        return connection(e).compose(op);
+        return connection(e, slot).compose(op);
       }
       return Future.failedFuture(err);
     });
   }
 
-  private Future<McpClientConnection> connection(Entry e) {
-    if (e.connection != null && (!e.connection.isComplete() || (e.connection.succeeded() && e.connection.result().isOpen()))) {
-      return e.connection;
+  private Future<McpClientConnection> connection(Entry e, Slot slot) {
+    if (slot.connection != null && (!slot.connection.isComplete() || open(slot))) {
+      return slot.connection;
     }
-    long wait = Duration.ofNanos(e.notBefore - System.nanoTime()).toMillis();
+    long wait = Duration.ofNanos(slot.notBefore - System.nanoTime()).toMillis();
     if (wait > MAX_BACKOFF_WAIT_MS) {
       // A caller does not sit out a long backoff (its own timeout only starts once the request is sent).
       return Future.failedFuture(new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, "upstream \"" + e.server.slug()
           + "\" is reconnecting after repeated failures; retry in " + Math.max(1, (wait + 999) / 1000) + " s"));
     }
     Promise<McpClientConnection> connecting = Promise.promise();
-    e.connection = connecting.future();
+    slot.connection = connecting.future();
     if (wait > 0) {
-      vertx.setTimer(wait, t -> connect(e).onComplete(connecting));
+      vertx.setTimer(wait, t -> connect(e, slot).onComplete(connecting));
     } else {
-      connect(e).onComplete(connecting);
+      connect(e, slot).onComplete(connecting);
     }
-    return e.connection;
+    return slot.connection;
   }
 
-  private Future<McpClientConnection> connect(Entry e) {
+  private Future<McpClientConnection> connect(Entry e, Slot slot) {
     UpstreamServer s = e.server;
     Transport transport = switch (s.transport()) {
       case STREAMABLE_HTTP -> new StreamableHttpTransport(vertx, s.slug(), s.url(), s.secrets().headers());
       case SSE -> new LegacySseTransport(vertx, s.slug(), s.url(), s.secrets().headers());
       case STDIO -> new StdioTransport(vertx, s.slug(), s.command(), s.args(), s.secrets().env());
     };
-    var connection = new McpClientConnection(vertx, s.slug(), transport);
-    connection.onToolsChanged(() -> {
-      e.tools = null;
-      toolListeners.forEach(l -> l.accept(s.id()));
-    });
-    connection.onClosed(err -> died(e, connection));
+    var connection = new McpClientConnection(vertx, s.slug(), transport, slot.owner);
+    if (slot.owner == null) {
+      // The shared session speaks for the server's catalog; isolated ones would only repeat it.
+      connection.onToolsChanged(() -> {
+        e.tools = null;
+        toolListeners.forEach(l -> l.accept(s.id()));
+      });
+    }
+    connection.onClosed(err -> died(e, slot, connection));
     // A child process may need far longer than an HTTP handshake to start (a JVM, npx fetching a package); a slow
     // catalog request gives up at its own timeout while the process keeps starting for the next caller.
     Duration handshake = s.transport() == io.mcpgateway.model.server.Transport.STDIO
         ? max(settings.catalogTimeout(), STDIO_START) : settings.catalogTimeout();
     return connection.start(handshake)
         .onSuccess(c -> {
-          e.connectedAt = System.nanoTime();
-          LOG.info("connected to upstream {} ({}, protocol {})", s.slug(), transport.describe(), c.protocolVersion());
+          slot.connectedAt = System.nanoTime();
+          if (slot.owner == null) {
+            LOG.info("connected to upstream {} ({}, protocol {})", s.slug(), transport.describe(), c.protocolVersion());
+          } else {
+            LOG.info("connected to upstream {} ({}, protocol {}) for session {} alone (it declared {})", s.slug(),
+                transport.describe(), c.protocolVersion(), shortId(slot.owner.sessionId()),
+                DownstreamClient.relayedCapabilities(slot.owner.capabilities()).fieldNames());
+          }
         })
-        .onFailure(err -> backoff(e));
+        .onFailure(err -> backoff(slot));
   }
 
-  private void died(Entry e, McpClientConnection connection) {
-    if (e.connection != null && e.connection.succeeded() && e.connection.result() == connection) {
-      e.connection = null;
-      e.tools = null;
-      if (Duration.ofNanos(System.nanoTime() - e.connectedAt).toSeconds() > 60) {
-        e.deaths = 0;
+  private void died(Entry e, Slot slot, McpClientConnection connection) {
+    if (slot.connection != null && slot.connection.succeeded() && slot.connection.result() == connection) {
+      slot.connection = null;
+      if (slot.owner == null) {
+        e.tools = null;
       }
-      backoff(e);
+      if (Duration.ofNanos(System.nanoTime() - slot.connectedAt).toSeconds() > 60) {
+        slot.deaths = 0;
+      }
+      backoff(slot);
       LOG.warn("upstream {} connection lost; it is reconnected on next use", e.server.slug());
     }
   }
 
-  private void backoff(Entry e) {
-    e.deaths++;
-    long delay = Math.min(settings.maxBackoff().toMillis(), 250L << Math.min(10, e.deaths - 1));
-    e.notBefore = System.nanoTime() + Duration.ofMillis(delay).toNanos();
+  private void backoff(Slot slot) {
+    slot.deaths++;
+    long delay = Math.min(settings.maxBackoff().toMillis(), 250L << Math.min(10, slot.deaths - 1));
+    slot.notBefore = System.nanoTime() + Duration.ofMillis(delay).toNanos();
   }
 
+  /** Stops idle stdio processes, and closes isolated upstream sessions their downstream session stopped using. */
   private void stopIdle() {
     long now = System.nanoTime();
     for (Entry e : new ArrayList<>(entries.values())) {
-      boolean idle = Duration.ofNanos(now - e.lastUsed).compareTo(settings.idleStop()) > 0 && e.inFlight == 0;
-      if (idle && e.connection != null && e.connection.succeeded()
+      Slot shared = e.shared;
+      boolean idle = Duration.ofNanos(now - shared.lastUsed).compareTo(settings.idleStop()) > 0 && shared.inFlight == 0
+          && Duration.ofNanos(now - e.lastUsed).compareTo(settings.idleStop()) > 0;
+      if (idle && shared.connection != null && shared.connection.succeeded()
           && e.server.transport() == io.mcpgateway.model.server.Transport.STDIO) {
         LOG.info("stopping idle stdio upstream {}", e.server.slug());
-        McpClientConnection c = e.connection.result();
-        e.connection = null;
+        McpClientConnection c = shared.connection.result();
+        shared.connection = null;
         c.close();
+      }
+      for (var it = e.isolated.entrySet().iterator(); it.hasNext(); ) {
+        Slot slot = it.next().getValue();
+        if (slot.inFlight == 0 && Duration.ofNanos(now - slot.lastUsed).compareTo(settings.idleStop()) > 0) {
+          it.remove();
+          closeSlot(slot);
+        }
       }
     }
   }
 
-  private Future<Void> closeEntry(Entry e) {
-    e.breaker.close();
-    if (e.connection == null) {
+  private static Future<Void> closeSlot(Slot slot) {
+    if (slot.connection == null) {
       return Future.succeededFuture();
     }
-    return e.connection.compose(McpClientConnection::close, err -> Future.succeededFuture());
+    Future<McpClientConnection> c = slot.connection;
+    slot.connection = null;
+    return c.compose(McpClientConnection::close, err -> Future.succeededFuture());
+  }
+
+  private Future<Void> closeEntry(Entry e) {
+    e.breaker.close();
+    List<Future<Void>> closing = new ArrayList<>();
+    closing.add(closeSlot(e.shared));
+    e.isolated.values().forEach(slot -> closing.add(closeSlot(slot)));
+    e.isolated.clear();
+    return Future.join(closing).mapEmpty();
   }
 
   private void registerBreakerGauge(Entry e) {

@@ -8,7 +8,12 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 
-/** Node-wide access to upstream MCP servers: one pooled connection per server, shared by every caller. */
+/**
+ * Node-wide access to upstream MCP servers: one pooled connection (upstream session) per server, shared by
+ * every caller that declared no client capabilities. A caller that declared some the gateway relays
+ * ({@link DownstreamClient#RELAYED_CAPABILITIES}) gets upstream sessions of its own, declaring exactly those,
+ * so that what the upstream asks (sampling, elicitation, roots) reaches that caller and no one else.
+ */
 public interface Upstreams {
   /** The server's tools as the upstream lists them (cached until it sends {@code tools/list_changed}). */
   Future<List<JsonObject>> listTools(UpstreamServer server);
@@ -20,6 +25,32 @@ public interface Upstreams {
    */
   UpstreamCall callTool(UpstreamServer server, String toolName, JsonObject arguments, JsonObject meta,
       Handler<JsonObject> onNotification);
+
+  /**
+   * Calls a tool for a downstream session: with relayed client capabilities it runs on that session's own
+   * upstream session, and the upstream's requests and notifications about it go to {@code relay} (or to
+   * {@code client} when no call carries them). {@code client} null = no client features, shared session.
+   */
+  default UpstreamCall callTool(UpstreamServer server, String toolName, JsonObject arguments, JsonObject meta,
+      DownstreamClient client, CallRelay relay) {
+    JsonObject params = new JsonObject().put("name", toolName).put("arguments", arguments == null ? new JsonObject() : arguments);
+    if (meta != null && !meta.isEmpty()) {
+      params.put("_meta", meta);
+    }
+    return call(server, "tools/call", params, client, relay);
+  }
+
+  /**
+   * Any request to the server on behalf of a downstream session, routed like {@link #callTool} and bounded by the
+   * server's tool-call timeout; the result is the upstream's untouched.
+   */
+  UpstreamCall call(UpstreamServer server, String method, JsonObject params, DownstreamClient client, CallRelay relay);
+
+  /** The downstream session ended: close the upstream sessions it owned. */
+  default void release(String sessionId) {}
+
+  /** The downstream client sent {@code notifications/roots/list_changed}: tell its own upstream sessions. */
+  default void rootsChanged(String sessionId) {}
 
   /** Called with a server's id after it announced {@code notifications/tools/list_changed}. */
   void onToolListChanged(Consumer<UUID> listener);

@@ -129,6 +129,12 @@ class CatalogServiceTest {
     }
 
     @Override
+    public UpstreamCall call(UpstreamServer s, String method, JsonObject params,
+        io.mcpgateway.gateway.upstream.DownstreamClient client, io.mcpgateway.gateway.upstream.CallRelay relay) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public void onToolListChanged(Consumer<UUID> listener) {}
 
     @Override

@@ -45,6 +45,7 @@ class McpClientConnectionTest {
   private static final class ScriptedUpstream extends Transport {
     final List<JsonObject> sent = new CopyOnWriteArrayList<>();
     final Function<JsonObject, JsonObject> answer;
+    boolean relates = true;
 
     ScriptedUpstream(Function<JsonObject, JsonObject> answer) {
       this.answer = answer;
@@ -52,6 +53,25 @@ class McpClientConnectionTest {
 
     void push(JsonObject fromServer) {
       inbound.message(fromServer, null);
+    }
+
+    /** A message on the stream of the gateway's request {@code related} (Streamable HTTP). */
+    void push(JsonObject fromServer, Object related) {
+      inbound.message(fromServer, related);
+    }
+
+    @Override
+    boolean relatesMessages() {
+      return relates;
+    }
+
+    long idOf(String method) {
+      return sent.stream().filter(m -> method.equals(m.getString("method")) && m.containsKey("id"))
+          .reduce((a, b) -> b).orElseThrow().getLong("id");
+    }
+
+    List<JsonObject> responses() {
+      return sent.stream().filter(JsonRpc::isResponse).toList();
     }
 
     @Override
@@ -167,5 +187,203 @@ class McpClientConnectionTest {
   void urls_in_logs_and_errors_lose_credentials() {
     assertThat(Transport.redacted("https://user:pw@mcp.example.com:8443/mcp?api_key=s3cret"))
         .isEqualTo("https://mcp.example.com:8443/mcp");
+  }
+
+  /** A downstream client for the tests: its declared capabilities, and the requests that reached it. */
+  private static final class FakeClient implements DownstreamClient {
+    final JsonObject capabilities;
+    final List<ServerRequest> requests = new CopyOnWriteArrayList<>();
+    final List<JsonObject> notifications = new CopyOnWriteArrayList<>();
+
+    FakeClient(JsonObject capabilities) {
+      this.capabilities = capabilities;
+    }
+
+    @Override
+    public String sessionId() {
+      return "session-1";
+    }
+
+    @Override
+    public JsonObject capabilities() {
+      return capabilities;
+    }
+
+    @Override
+    public Future<JsonObject> request(ServerRequest request) {
+      requests.add(request);
+      return Future.succeededFuture(new JsonObject().put("jsonrpc", "2.0").put("id", 500)
+          .put("result", new JsonObject().put("roots", new JsonArray())));
+    }
+
+    @Override
+    public void notification(JsonObject notification) {
+      notifications.add(notification);
+    }
+  }
+
+  /** A call's relay: records what reached it and answers requests with {@code answer} (null: never). */
+  private static final class RecordingRelay implements CallRelay {
+    final List<ServerRequest> requests = new CopyOnWriteArrayList<>();
+    final List<JsonObject> notifications = new CopyOnWriteArrayList<>();
+    final JsonObject answer;
+
+    RecordingRelay(JsonObject answer) {
+      this.answer = answer;
+    }
+
+    @Override
+    public void notification(JsonObject notification) {
+      notifications.add(notification);
+    }
+
+    @Override
+    public Future<JsonObject> request(ServerRequest request) {
+      requests.add(request);
+      return answer == null ? io.vertx.core.Promise.<JsonObject>promise().future() : Future.succeededFuture(answer);
+    }
+  }
+
+  private static ScriptedUpstream initializeOnly() {
+    return new ScriptedUpstream(req -> "initialize".equals(req.getString("method")) ? initializeResult(req, "2025-11-25") : null);
+  }
+
+  @Test
+  void a_connection_owned_by_one_client_declares_exactly_the_client_features_it_declared() {
+    var upstream = initializeOnly();
+    var client = new FakeClient(new JsonObject().put("sampling", new JsonObject())
+        .put("elicitation", new JsonObject().put("form", new JsonObject()))
+        .put("experimental", new JsonObject().put("x", new JsonObject())).put("tasks", new JsonObject()));
+    var connection = new McpClientConnection(vertx, "owned", upstream, client);
+    await(() -> connection.start(Duration.ofSeconds(2)));
+    assertThat(upstream.sent.get(0).getJsonObject("params").getJsonObject("capabilities")).isEqualTo(new JsonObject()
+        .put("sampling", new JsonObject()).put("elicitation", new JsonObject().put("form", new JsonObject())));
+    var shared = initializeOnly();
+    await(() -> new McpClientConnection(vertx, "shared", shared).start(Duration.ofSeconds(2)));
+    assertThat(shared.sent.get(0).getJsonObject("params").getJsonObject("capabilities")).isEqualTo(new JsonObject());
+  }
+
+  @Test
+  void a_request_raised_during_a_call_reaches_that_calls_relay_and_the_answer_goes_back_under_the_upstreams_id() {
+    var upstream = initializeOnly();
+    var client = new FakeClient(new JsonObject().put("sampling", new JsonObject()).put("elicitation", new JsonObject()));
+    var connection = new McpClientConnection(vertx, "asking", upstream, client);
+    await(() -> connection.start(Duration.ofSeconds(2)));
+    var relay = new RecordingRelay(new JsonObject().put("jsonrpc", "2.0").put("id", 7)
+        .put("result", new JsonObject().put("model", "m").put("role", "assistant")));
+    await(() -> {
+      connection.call("tools/call", new JsonObject().put("name", "t"), Duration.ofSeconds(5), relay);
+      long call = upstream.idOf("tools/call");
+      upstream.push(JsonRpc.request("s1", "sampling/createMessage", new JsonObject().put("maxTokens", 5)), call);
+      upstream.push(JsonRpc.notification("notifications/message", new JsonObject().put("level", "info").put("data", "x")), call);
+      // URL mode needs {"url": {}}; an empty elicitation capability means form only (client/elicitation §Capabilities)
+      upstream.push(JsonRpc.request("e1", "elicitation/create", new JsonObject().put("mode", "url")
+          .put("url", "https://example.com").put("elicitationId", "x").put("message", "m")), call);
+      upstream.push(JsonRpc.request("r1", "roots/list", null), call);
+      return Future.succeededFuture();
+    });
+    assertThat(relay.requests).extracting(ServerRequest::method).containsExactly("sampling/createMessage");
+    assertThat(relay.requests.get(0).params().getInteger("maxTokens")).isEqualTo(5);
+    assertThat(relay.notifications).hasSize(1);
+    assertThat(client.requests).isEmpty();
+    List<JsonObject> replies = upstream.responses();
+    assertThat(replies).extracting(r -> r.getValue("id")).containsExactlyInAnyOrder("s1", "e1", "r1");
+    JsonObject sampled = replies.stream().filter(r -> "s1".equals(r.getValue("id"))).findFirst().orElseThrow();
+    assertThat(sampled.getJsonObject("result").getString("model")).isEqualTo("m");
+    assertThat(replies).filteredOn(r -> !"s1".equals(r.getValue("id")))
+        .allSatisfy(r -> assertThat(r.getJsonObject("error").getInteger("code")).isEqualTo(JsonRpc.METHOD_NOT_FOUND));
+  }
+
+  @Test
+  void a_request_with_no_call_in_flight_goes_to_the_owning_session_and_a_client_error_is_relayed_as_sent() {
+    var upstream = initializeOnly();
+    var client = new FakeClient(new JsonObject().put("roots", new JsonObject().put("listChanged", true)));
+    var connection = new McpClientConnection(vertx, "roots", upstream, client);
+    await(() -> connection.start(Duration.ofSeconds(2)));
+    await(() -> {
+      upstream.push(JsonRpc.request(11, "roots/list", null));
+      connection.rootsChanged();
+      return Future.succeededFuture();
+    });
+    assertThat(client.requests).extracting(ServerRequest::method).containsExactly("roots/list");
+    assertThat(upstream.responses()).singleElement().satisfies(r -> {
+      assertThat(r.getValue("id")).isEqualTo(11);
+      assertThat(r.getJsonObject("result").getJsonArray("roots")).isEmpty();
+    });
+    assertThat(upstream.sent).extracting(m -> m.getString("method")).contains("notifications/roots/list_changed");
+
+    var relay = new RecordingRelay(new JsonObject().put("jsonrpc", "2.0").put("id", 3)
+        .put("error", new JsonObject().put("code", -1).put("message", "User rejected sampling request")));
+    var sampling = initializeOnly();
+    var sampler = new McpClientConnection(vertx, "rejected", sampling, new FakeClient(new JsonObject().put("sampling", new JsonObject())));
+    await(() -> sampler.start(Duration.ofSeconds(2)));
+    await(() -> {
+      sampler.call("tools/call", new JsonObject(), Duration.ofSeconds(5), relay);
+      sampling.push(JsonRpc.request("s9", "sampling/createMessage", new JsonObject()), sampling.idOf("tools/call"));
+      return Future.succeededFuture();
+    });
+    assertThat(sampling.responses()).singleElement().satisfies(r -> {
+      assertThat(r.getValue("id")).isEqualTo("s9");
+      assertThat(r.getJsonObject("error")).isEqualTo(new JsonObject().put("code", -1).put("message", "User rejected sampling request"));
+    });
+  }
+
+  @Test
+  void the_upstream_cancelling_its_request_reaches_the_relay_and_no_answer_is_sent() {
+    var upstream = initializeOnly();
+    var connection = new McpClientConnection(vertx, "impatient", upstream, new FakeClient(new JsonObject().put("sampling", new JsonObject())));
+    await(() -> connection.start(Duration.ofSeconds(2)));
+    var relay = new RecordingRelay(null);
+    List<String> cancelled = new CopyOnWriteArrayList<>();
+    await(() -> {
+      connection.call("tools/call", new JsonObject(), Duration.ofSeconds(5), relay);
+      upstream.push(JsonRpc.request("s1", "sampling/createMessage", new JsonObject()), upstream.idOf("tools/call"));
+      relay.requests.get(0).onCancel(cancelled::add);
+      upstream.push(JsonRpc.notification("notifications/cancelled", new JsonObject().put("requestId", "s1").put("reason", "enough")));
+      return Future.succeededFuture();
+    });
+    assertThat(cancelled).containsExactly("enough");
+    assertThat(upstream.responses()).isEmpty();
+  }
+
+  @Test
+  void unanswered_requests_to_the_client_are_bounded() {
+    var upstream = initializeOnly();
+    var connection = new McpClientConnection(vertx, "greedy", upstream, new FakeClient(new JsonObject().put("sampling", new JsonObject())));
+    await(() -> connection.start(Duration.ofSeconds(2)));
+    var relay = new RecordingRelay(null);
+    await(() -> {
+      connection.call("tools/call", new JsonObject(), Duration.ofSeconds(5), relay);
+      long call = upstream.idOf("tools/call");
+      for (int i = 0; i <= McpClientConnection.MAX_SERVER_REQUESTS; i++) {
+        upstream.push(JsonRpc.request("s" + i, "sampling/createMessage", new JsonObject()), call);
+      }
+      return Future.succeededFuture();
+    });
+    assertThat(relay.requests).hasSize(McpClientConnection.MAX_SERVER_REQUESTS);
+    assertThat(upstream.responses()).singleElement().satisfies(r -> {
+      assertThat(r.getValue("id")).isEqualTo("s" + McpClientConnection.MAX_SERVER_REQUESTS);
+      assertThat(r.getJsonObject("error").getString("message")).contains("too many");
+    });
+  }
+
+  @Test
+  void over_a_transport_that_cannot_relate_messages_a_shared_connection_gives_a_log_only_to_a_sole_call_in_flight() {
+    var upstream = initializeOnly();
+    upstream.relates = false;
+    var connection = new McpClientConnection(vertx, "stdio-like", upstream);
+    await(() -> connection.start(Duration.ofSeconds(2)));
+    List<JsonObject> first = new CopyOnWriteArrayList<>();
+    List<JsonObject> second = new CopyOnWriteArrayList<>();
+    JsonObject log = JsonRpc.notification("notifications/message", new JsonObject().put("level", "info").put("data", "d"));
+    await(() -> {
+      connection.call("tools/call", new JsonObject(), Duration.ofSeconds(5), first::add);
+      upstream.push(log);
+      connection.call("tools/call", new JsonObject(), Duration.ofSeconds(5), second::add);
+      upstream.push(log);
+      return Future.succeededFuture();
+    });
+    assertThat(first).hasSize(1);
+    assertThat(second).isEmpty();
   }
 }

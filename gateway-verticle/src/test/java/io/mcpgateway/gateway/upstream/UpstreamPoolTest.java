@@ -224,13 +224,17 @@ class UpstreamPoolTest {
   }
 
   @Test
-  void progress_of_a_stdio_call_reaches_its_caller() {
+  void progress_and_log_messages_of_a_stdio_call_reach_its_caller() {
     UpstreamServer s = server(Transport.STDIO, null, StdioFixtureMain.command("stdio-progress"), Map.of());
     List<JsonObject> seen = new CopyOnWriteArrayList<>();
     JsonObject result = await(() -> pool.callTool(s, "progress", new JsonObject().put("steps", 2),
         new JsonObject().put("progressToken", 42), seen::add).result());
     assertThat(text(result)).isEqualTo("stdio-progress:done 2");
-    assertThat(seen).extracting(n -> n.getJsonObject("params").getValue("progressToken")).containsExactly(42, 42);
+    assertThat(seen).filteredOn(n -> "notifications/progress".equals(n.getString("method")))
+        .extracting(n -> n.getJsonObject("params").getValue("progressToken")).containsExactly(42, 42);
+    // stdio cannot say which request a log message belongs to; with one call in flight it can only be that call's
+    assertThat(seen).filteredOn(n -> "notifications/message".equals(n.getString("method")))
+        .extracting(n -> n.getJsonObject("params").getString("data")).containsExactly("starting 2 steps");
   }
 
   @Test
@@ -329,7 +333,7 @@ class UpstreamPoolTest {
   }
 
   @Test
-  void over_legacy_sse_progress_reaches_the_caller_and_a_timeout_cancels_upstream() {
+  void over_legacy_sse_progress_and_logs_reach_the_caller_and_a_timeout_cancels_upstream() {
     try (HttpFixtureServer up = HttpFixtureServer.legacySse("legacy-progress")) {
       UpstreamServer s = server(Transport.SSE, up.url(), null, Map.of("X-Upstream-Key", "legacy-key"));
       List<JsonObject> seen = new CopyOnWriteArrayList<>();
@@ -338,6 +342,8 @@ class UpstreamPoolTest {
       assertThat(text(result)).isEqualTo("legacy-progress:done 2");
       assertThat(seen).filteredOn(n -> "notifications/progress".equals(n.getString("method")))
           .extracting(n -> n.getJsonObject("params").getValue("progressToken")).containsExactly("tok-legacy", "tok-legacy");
+      assertThat(seen).filteredOn(n -> "notifications/message".equals(n.getString("method")))
+          .extracting(n -> n.getJsonObject("params").getString("data")).containsExactly("starting 2 steps");
       GatewayException e = catchThrowableOfType(GatewayException.class, () -> call(s, "slow", new JsonObject().put("ms", 3000)));
       assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT);
       Eventually.await("notifications/cancelled upstream", Duration.ofSeconds(5), () -> up.received("notifications/cancelled"));
@@ -439,6 +445,73 @@ class UpstreamPoolTest {
       return socket.getLocalPort();
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** A downstream session declaring {@code capabilities}; nothing is asked of it in these tests. */
+  private static DownstreamClient client(String sessionId, JsonObject capabilities) {
+    return new DownstreamClient() {
+      @Override
+      public String sessionId() {
+        return sessionId;
+      }
+
+      @Override
+      public JsonObject capabilities() {
+        return capabilities;
+      }
+
+      @Override
+      public Future<JsonObject> request(ServerRequest request) {
+        return Future.failedFuture(new GatewayException(ErrorCode.NOT_IMPLEMENTED, "not in this test"));
+      }
+
+      @Override
+      public void notification(JsonObject notification) {}
+    };
+  }
+
+  private String pid(UpstreamServer s, DownstreamClient client) {
+    return text(await(() -> pool.callTool(s, "pid", new JsonObject(), null, client, CallRelay.notificationsOnly(null)).result()));
+  }
+
+  @Test
+  void a_caller_declaring_client_features_gets_an_upstream_session_of_its_own_closed_with_its_session() {
+    UpstreamServer s = server(Transport.STDIO, null, StdioFixtureMain.command("isolated"), Map.of());
+    JsonObject sampling = new JsonObject().put("sampling", new JsonObject());
+    String shared = pid(s, null);
+    assertThat(pid(s, client("plain", new JsonObject().put("experimental", new JsonObject())))).isEqualTo(shared);
+    String a = pid(s, client("a", sampling));
+    String b = pid(s, client("b", new JsonObject().put("roots", new JsonObject())));
+    assertThat(List.of(shared, a, b)).doesNotHaveDuplicates();
+    assertThat(pid(s, client("a", sampling))).isEqualTo(a);
+    onContext(() -> {
+      pool.release("a");
+      return null;
+    });
+    Eventually.await("session a's own stdio process to exit", Duration.ofSeconds(10),
+        () -> ProcessHandle.of(Long.parseLong(a)).map(h -> !h.isAlive()).orElse(true));
+    assertThat(ProcessHandle.of(Long.parseLong(b)).map(ProcessHandle::isAlive)).contains(true);
+    assertThat(pid(s, client("a", sampling))).isNotEqualTo(a);
+  }
+
+  @Test
+  void past_the_bound_on_isolated_sessions_a_caller_shares_the_connection_that_declares_nothing() {
+    UpstreamPool bounded = onContext(() -> new UpstreamPool(vertx, new UpstreamPool.Settings(Duration.ofSeconds(5),
+        Duration.ofSeconds(10), 2, Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMillis(500), 1)));
+    try (HttpFixtureServer up = HttpFixtureServer.streamable("bounded")) {
+      UpstreamServer s = server(Transport.STREAMABLE_HTTP, up.url(), null, Map.of());
+      JsonObject sampling = new JsonObject().put("sampling", new JsonObject());
+      for (String session : List.of("first", "second")) {
+        await(() -> bounded.callTool(s, "echo", new JsonObject().put("text", session), null, client(session, sampling),
+            CallRelay.notificationsOnly(null)).result());
+      }
+      List<JsonObject> initializes = up.seen().stream().filter(r -> "initialize".equals(r.jsonRpcMethod()))
+          .map(r -> new JsonObject(r.body())).toList();
+      assertThat(initializes).extracting(i -> i.getJsonObject("params").getJsonObject("capabilities"))
+          .containsExactlyInAnyOrder(sampling, new JsonObject());
+    } finally {
+      await(bounded::close);
     }
   }
 }

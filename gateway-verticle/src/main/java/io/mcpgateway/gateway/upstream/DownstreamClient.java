@@ -1,0 +1,40 @@
+package io.mcpgateway.gateway.upstream;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * A downstream client session as the upstream side sees it. A session that declared client capabilities the
+ * gateway relays gets upstream sessions of its own (see {@link Upstreams}); their requests and notifications
+ * that no call in flight can carry come here (the session's GET stream).
+ */
+public interface DownstreamClient {
+  /** The client capabilities the gateway relays; everything else a client declares stays with the gateway. */
+  List<String> RELAYED_CAPABILITIES = List.of("roots", "sampling", "elicitation");
+
+  /** Identifies the session (the pool keys its isolated upstream sessions by it). */
+  String sessionId();
+
+  /** The capabilities the client declared in {@code initialize}. */
+  JsonObject capabilities();
+
+  /** Sends a server request not tied to a call in flight; completes with the client's response message. */
+  Future<JsonObject> request(ServerRequest request);
+
+  /** A server notification not tied to a call in flight (a log message, {@code notifications/elicitation/complete}). */
+  void notification(JsonObject notification);
+
+  /** What the gateway declares upstream for this client: exactly the relayed capabilities it declared. */
+  static JsonObject relayedCapabilities(JsonObject declared) {
+    JsonObject out = new JsonObject();
+    if (declared != null) {
+      for (String name : RELAYED_CAPABILITIES) {
+        if (declared.getValue(name) instanceof JsonObject value) {
+          out.put(name, value.copy());
+        }
+      }
+    }
+    return out;
+  }
+}
