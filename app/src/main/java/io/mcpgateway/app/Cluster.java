@@ -6,7 +6,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
-/** Creates the node's Vert.x: plain, or clustered over Hazelcast with TCP/IP members (no multicast). */
+/**
+ * Creates the node's Vert.x: plain, or clustered over Hazelcast with TCP/IP members or Kubernetes discovery
+ * (DNS lookup of a headless service), never multicast.
+ */
 final class Cluster {
   private Cluster() {}
 
@@ -29,7 +32,13 @@ final class Cluster {
     var join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    if (cluster.kubernetesServiceDns().isEmpty()) {
+      join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    } else {
+      join.getTcpIpConfig().setEnabled(false);
+      join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", cluster.kubernetesServiceDns())
+          .setProperty("service-port", String.valueOf(cluster.port()));
+    }
     return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered().await();
   }
 }

@@ -105,12 +105,21 @@ public final class Node {
     var config = settings.config();
     var metrics = config.runs(Role.METRICS) ? new MetricsVerticle(settings) : null;
     var management = config.runs(Role.MANAGEMENT) ? new ManagementVerticle(settings) : null;
-    var gateway = config.runs(Role.GATEWAY) ? new GatewayVerticle(settings) : null;
     List<Future<String>> pending = new ArrayList<>();
-    for (var verticle : new io.vertx.core.Deployable[] {metrics, management, gateway}) {
+    for (var verticle : new io.vertx.core.Deployable[] {metrics, management}) {
       if (verticle != null) {
         pending.add(vertx.deployVerticle(verticle));
       }
+    }
+    // The data plane runs on several event loops: one instance per MGW_GATEWAY_INSTANCES, all on one port.
+    List<GatewayVerticle> gateways = java.util.Collections.synchronizedList(new ArrayList<>());
+    if (config.runs(Role.GATEWAY)) {
+      var shared = GatewayVerticle.NodeWide.of(settings);
+      pending.add(vertx.deployVerticle(() -> {
+        var instance = new GatewayVerticle(settings, shared);
+        gateways.add(instance);
+        return instance;
+      }, new io.vertx.core.DeploymentOptions().setInstances(config.scale().gatewayInstances())));
     }
     try {
       Future.all(pending).await();
@@ -118,7 +127,10 @@ public final class Node {
       vertx.close().await();
       throw new IllegalStateException("a verticle failed to start: " + e.getMessage(), e);
     }
-    return new Deployed(gateway, management, metrics);
+    if (!gateways.isEmpty()) {
+      LOG.info("Data plane: {} gateway verticle instances", gateways.size());
+    }
+    return new Deployed(gateways.isEmpty() ? null : gateways.get(0), management, metrics);
   }
 
   /** The bound MCP port (useful when configured as 0); -1 when this node does not run the gateway role. */

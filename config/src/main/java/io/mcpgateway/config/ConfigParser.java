@@ -64,7 +64,8 @@ public final class ConfigParser {
         bool("MGW_CLUSTER"),
         text("MGW_CLUSTER_HOST", ""),
         integer("MGW_CLUSTER_PORT", 1, 65535),
-        list("MGW_CLUSTER_MEMBERS"));
+        list("MGW_CLUSTER_MEMBERS"),
+        text("MGW_CLUSTER_KUBERNETES_SERVICE_DNS", ""));
     var upstream = new GatewayConfig.Upstream(duration("MGW_TOOL_CALL_TIMEOUT"), duration("MGW_CATALOG_TIMEOUT"));
     return new GatewayConfig(
         http,
@@ -78,7 +79,17 @@ public final class ConfigParser {
         integer("MGW_RATE_LIMIT_PER_MINUTE", 1, 1_000_000),
         list("MGW_TRUSTED_PROXIES"),
         integer("MGW_METRICS_RETENTION_DAYS", 1, 3650),
-        duration("MGW_SHUTDOWN_GRACE"));
+        duration("MGW_SHUTDOWN_GRACE"),
+        scale());
+  }
+
+  private GatewayConfig.Scale scale() {
+    int instances = integer("MGW_GATEWAY_INSTANCES", 0, 256);
+    Duration maxAge = duration("MGW_SESSION_MAX_AGE");
+    if (maxAge.isZero()) {
+      throw invalid("MGW_SESSION_MAX_AGE", "a positive duration", value("MGW_SESSION_MAX_AGE"));
+    }
+    return new GatewayConfig.Scale(instances == 0 ? Runtime.getRuntime().availableProcessors() : instances, maxAge);
   }
 
   private String value(String key) {

@@ -19,7 +19,8 @@ public record GatewayConfig(
     int defaultRateLimitPerMinute,
     List<String> trustedProxies,
     int metricsRetentionDays,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    Scale scale) {
 
   public record Http(String host, int port, int managementPort, int metricsPort, URI publicUrl, long bodyLimitBytes, List<String> allowedOrigins) {}
 
@@ -41,9 +42,20 @@ public record GatewayConfig(
   public record OAuth(String audience, List<String> requiredScopes, String adminClaim, Optional<String> adminValue,
       Duration clockSkew) {}
 
-  public record Cluster(boolean enabled, String host, int port, List<String> members) {}
+  /**
+   * Hazelcast membership: TCP/IP {@code members}, or, when {@code kubernetesServiceDns} is set, the pods behind
+   * that headless service (Hazelcast's Kubernetes discovery in DNS mode, no API access needed).
+   */
+  public record Cluster(boolean enabled, String host, int port, List<String> members, String kubernetesServiceDns) {}
 
   public record Upstream(Duration toolCallTimeout, Duration catalogTimeout) {}
+
+  /**
+   * How the data plane spreads over cores and nodes: {@code gatewayInstances} event-loop instances of the
+   * gateway verticle (0 in the file = one per available processor, resolved here), and how long a session
+   * token stays valid at most ({@code sessionMaxAge}).
+   */
+  public record Scale(int gatewayInstances, Duration sessionMaxAge) {}
 
   public boolean runs(Role role) {
     return roles.contains(role);

@@ -15,6 +15,7 @@ import io.vertx.redis.client.RedisOptions;
 import java.time.Duration;
 import io.mcpgateway.gateway.ratelimit.RateLimitHandler;
 import io.mcpgateway.gateway.session.SessionRegistry;
+import io.mcpgateway.gateway.session.SessionTokens;
 import io.mcpgateway.gateway.upstream.UpstreamPool;
 import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.NodeSettings;
@@ -43,8 +44,24 @@ import java.time.Clock;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-/** The data plane: serves each active preset as an MCP endpoint at {@code /mcp/{slug}}. Only wires. */
+/**
+ * The data plane: serves each active preset as an MCP endpoint at {@code /mcp/{slug}}. Only wires. A node
+ * deploys it as several instances (one event loop each, {@code MGW_GATEWAY_INSTANCES}) sharing the port;
+ * each instance has its own caches, upstream connections and session views, and shares only the
+ * thread-safe {@link NodeWide} parts.
+ */
 public final class GatewayVerticle extends VerticleBase {
+  /**
+   * What the instances of one node share: the session-token key (stateless) and the in-process rate-limit
+   * windows (so a caller's limit is per node, not per instance, when there is no Redis).
+   */
+  public record NodeWide(SessionTokens tokens, InProcessRateLimiter localLimits) {
+    public static NodeWide of(NodeSettings node) {
+      return new NodeWide(new SessionTokens(node.secrets(), node.config().scale().sessionMaxAge(), Clock.systemUTC()),
+          new InProcessRateLimiter(Clock.systemUTC()));
+    }
+  }
+
   private static final JsonObject LIST_CHANGED = JsonRpc.notification("notifications/tools/list_changed", null);
 
   private final NodeSettings node;
@@ -57,8 +74,16 @@ public final class GatewayVerticle extends VerticleBase {
   private Redis redis;
   private FallbackRateLimiter fallback;
 
+  private final NodeWide shared;
+
+  /** A single instance with its own node-wide parts (tests). */
   public GatewayVerticle(NodeSettings node) {
+    this(node, NodeWide.of(node));
+  }
+
+  public GatewayVerticle(NodeSettings node, NodeWide shared) {
     this.node = node;
+    this.shared = shared;
   }
 
   @Override
@@ -68,10 +93,10 @@ public final class GatewayVerticle extends VerticleBase {
     upstreams = new UpstreamPool(vertx,
         UpstreamPool.Settings.defaults(config.upstream().toolCallTimeout(), config.upstream().catalogTimeout()));
     catalogs = new CatalogService(pool, new UpstreamServerStore(node.secrets()), upstreams, config.upstream().catalogTimeout());
-    sessions = new SessionRegistry(vertx, config.sessionIdleTimeout());
+    sessions = new SessionRegistry(vertx, shared.tokens(), config.sessionIdleTimeout());
     var endpoint = new StreamableHttpEndpoint(new McpDispatcher(vertx, catalogs, upstreams), sessions);
     var policy = new AccessPolicy(pool);
-    RateLimiter limiter = new InProcessRateLimiter(Clock.systemUTC());
+    RateLimiter limiter = shared.localLimits();
     if (config.redisUrl().isPresent()) {
       redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUrl().get().toString())
           .setMaxPoolSize(16).setMaxWaitingHandlers(4096));
@@ -92,7 +117,9 @@ public final class GatewayVerticle extends VerticleBase {
         .compose(authenticator -> policy.start(vertx).map(p -> router(config, endpoint, authenticator, policy, rateLimit)))
         .compose(router -> vertx.createHttpServer(new HttpServerOptions()
                 .setHost(config.http().host())
-                .setPort(config.http().port())
+                // Port 0 would give every instance its own random port; a negative port is Vert.x's "one random
+                // port shared by the servers asking for this same value", so the instances still share one.
+                .setPort(config.http().port() == 0 ? -1 : config.http().port())
                 .setTcpNoDelay(true))
             .requestHandler(router)
             .listen())
@@ -118,8 +145,7 @@ public final class GatewayVerticle extends VerticleBase {
     catalogs.presetChanged(change.presetId());
     sessions.notifyPreset(change.presetId(), LIST_CHANGED);
     if (change.change() == Change.DELETED) {
-      sessions.all().stream().filter(s -> s.presetId().equals(change.presetId()))
-          .forEach(s -> sessions.end(s.id()));
+      sessions.forgetPreset(change.presetId());
     }
   }
 
@@ -179,6 +205,11 @@ public final class GatewayVerticle extends VerticleBase {
           }
           return Future.succeededFuture();
         });
+  }
+
+  /** How many sessions this instance holds a view of (its own and those continued here); read on its loop. */
+  public Future<Integer> sessionViews() {
+    return context.<Integer>executeBlocking(() -> sessions.size(), false);
   }
 
   /** The bound port (useful when configured as 0). */

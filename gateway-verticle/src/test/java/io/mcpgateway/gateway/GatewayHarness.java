@@ -38,9 +38,16 @@ final class GatewayHarness implements AutoCloseable {
   final UpstreamServerStore servers = new UpstreamServerStore(secrets);
   final PresetStore presets = new PresetStore();
   final GatewayVerticle gateway;
+  /** Every deployed instance (the first is {@link #gateway}). */
+  final List<GatewayVerticle> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
   final Principal owner;
 
   GatewayHarness(String purpose, JsonObject overrides) {
+    this(purpose, overrides, 1);
+  }
+
+  /** {@code instances} gateway verticle instances on one port, as a node deploys them. */
+  GatewayHarness(String purpose, JsonObject overrides, int instanceCount) {
     String schema = TestServices.freshSchema(purpose);
     JsonObject settings = new JsonObject()
         .put("MGW_HTTP_HOST", "127.0.0.1")
@@ -55,8 +62,14 @@ final class GatewayHarness implements AutoCloseable {
     pg = PgSettings.fromUri(TestServices.pgUrl(), schema, 4, Duration.ofSeconds(5));
     SchemaMigrator.migrate(pg);
     pool = Database.pool(vertx, pg);
-    gateway = new GatewayVerticle(new NodeSettings(config, pg, secrets));
-    vertx.deployVerticle(gateway).await();
+    var node = new NodeSettings(config, pg, secrets);
+    var shared = GatewayVerticle.NodeWide.of(node);
+    vertx.deployVerticle(() -> {
+      var instance = new GatewayVerticle(node, shared);
+      instances.add(instance);
+      return instance;
+    }, new io.vertx.core.DeploymentOptions().setInstances(instanceCount)).await();
+    gateway = instances.get(0);
     owner = new PrincipalStore().upsert(pool, "https://issuer.test", "owner-" + UUID.randomUUID(), null, "Owner", false).await();
   }
 

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class SessionExpiryTest {
   @Test
-  void an_idle_session_expires_and_then_answers_404() {
-    try (GatewayHarness gw = new GatewayHarness("expiry", new JsonObject().put("MGW_SESSION_IDLE_TIMEOUT", "600ms"))) {
+  void a_session_older_than_the_maximum_age_answers_404() {
+    try (GatewayHarness gw = new GatewayHarness("expiry", new JsonObject().put("MGW_SESSION_MAX_AGE", "600ms"))) {
       Preset preset = gw.preset(GatewayHarness.slug("idle"), Visibility.PUBLIC);
       WebClient web = WebClient.create(gw.vertx);
       HttpResponse<Buffer> init = web.post(gw.port(), "127.0.0.1", "/mcp/" + preset.slug())
@@ -24,10 +24,27 @@ class SessionExpiryTest {
       JsonObject ping = new JsonObject().put("jsonrpc", "2.0").put("id", 2).put("method", "ping");
       assertThat(web.post(gw.port(), "127.0.0.1", "/mcp/" + preset.slug()).putHeader("Mcp-Session-Id", session)
           .sendJsonObject(ping).await().statusCode()).isEqualTo(200);
-      // Idleness is the behaviour under test: let 2.5 idle timeouts pass without touching the session.
+      // Age is the behaviour under test: let 2.5 maximum ages pass.
       io.vertx.core.Future.<Void>future(p -> gw.vertx.setTimer(1500, t -> p.complete())).await();
       assertThat(web.post(gw.port(), "127.0.0.1", "/mcp/" + preset.slug()).putHeader("Mcp-Session-Id", session)
           .sendJsonObject(ping).await().statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void an_idle_session_keeps_working_after_its_local_state_was_released() {
+    try (GatewayHarness gw = new GatewayHarness("idle", new JsonObject().put("MGW_SESSION_IDLE_TIMEOUT", "300ms"))) {
+      Preset preset = gw.preset(GatewayHarness.slug("idle"), Visibility.PUBLIC);
+      WebClient web = WebClient.create(gw.vertx);
+      String session = web.post(gw.port(), "127.0.0.1", "/mcp/" + preset.slug())
+          .putHeader("Accept", "application/json, text/event-stream")
+          .sendJsonObject(new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "initialize")
+              .put("params", new JsonObject().put("protocolVersion", "2025-11-25"))).await().getHeader("Mcp-Session-Id");
+      io.mcpgateway.testing.Eventually.await("the idle view to be released", java.time.Duration.ofSeconds(5),
+          () -> gw.gateway.sessionViews().await() == 0);
+      JsonObject ping = new JsonObject().put("jsonrpc", "2.0").put("id", 2).put("method", "ping");
+      assertThat(web.post(gw.port(), "127.0.0.1", "/mcp/" + preset.slug()).putHeader("Mcp-Session-Id", session)
+          .sendJsonObject(ping).await().statusCode()).isEqualTo(200);
     }
   }
 

@@ -154,8 +154,7 @@ public final class StreamableHttpEndpoint {
     Optional<Session> found = sessions.get(id);
     Preset preset = RequestContext.preset(ctx);
     Caller caller = RequestContext.caller(ctx);
-    if (found.isEmpty() || !found.get().presetId().equals(preset.id())
-        || !found.get().callerKey().equals(caller.rateKey())) {
+    if (found.isEmpty() || !found.get().belongsTo(preset.id(), caller.rateKey())) {
       McpReplies.failure(ctx, ErrorCode.SESSION_NOT_FOUND, "Session not found; send a new initialize request");
       return Optional.empty();
     }

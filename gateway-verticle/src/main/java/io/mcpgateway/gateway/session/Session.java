@@ -12,14 +12,18 @@ import java.util.UUID;
  * A 2025-era MCP session (basic/transports §Session Management): created by {@code initialize}, named by
  * {@code Mcp-Session-Id}, bound to the preset and to the caller that created it. Holds the optional GET stream
  * for server-initiated messages and the caller's calls in flight (so cancellation can reach them).
- * Confined to the gateway verticle's event loop.
+ * This object is one gateway instance's view of the session ({@link SessionRegistry}); confined to that
+ * instance's event loop. Calls in flight and the GET stream are those on this instance; cancellation and the
+ * log level reach the other instances over the event bus.
  */
 public final class Session {
   /** RFC 5424 severities as MCP names them, least severe first (server/utilities/logging). */
   public static final java.util.List<String> LOG_LEVELS =
       java.util.List.of("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency");
 
+  private final SessionRegistry registry;
   private final String id;
+  private long issuedAt = System.currentTimeMillis();
   private int minLogLevel = 0;
   private final UUID presetId;
   private final String presetSlug;
@@ -31,7 +35,8 @@ public final class Session {
   private boolean initialized;
   private HttpServerResponse stream;
 
-  Session(String id, UUID presetId, String presetSlug, String protocolVersion, String callerKey, JsonObject clientInfo) {
+  Session(SessionRegistry registry, String id, UUID presetId, String presetSlug, String protocolVersion, String callerKey, JsonObject clientInfo) {
+    this.registry = registry;
     this.id = id;
     this.presetId = presetId;
     this.presetSlug = presetSlug;
@@ -48,6 +53,7 @@ public final class Session {
     return presetId;
   }
 
+  /** The preset's slug when this instance created the session; null for a session continued from its id. */
   public String presetSlug() {
     return presetSlug;
   }
@@ -61,12 +67,31 @@ public final class Session {
     return callerKey;
   }
 
+  /** True when the session was created for this preset by this caller ({@code Caller.rateKey()}). */
+  public boolean belongsTo(UUID preset, String callerRateKey) {
+    return presetId.equals(preset) && callerKey.equals(callerRateKey);
+  }
+
   public JsonObject clientInfo() {
     return clientInfo;
   }
 
+  /** logging/setLevel: applies here and on every instance where this session's calls may run. */
   public void logLevel(String level) {
+    applyLogLevel(level);
+    registry.publishLogLevel(id, level);
+  }
+
+  void applyLogLevel(String level) {
     minLogLevel = Math.max(0, LOG_LEVELS.indexOf(level));
+  }
+
+  long issuedAt() {
+    return issuedAt;
+  }
+
+  void issuedAt(long millis) {
+    issuedAt = millis;
   }
 
   /** True unless the message is a log message below the level the client asked for. */
@@ -103,12 +128,27 @@ public final class Session {
     inFlight.remove(String.valueOf(requestId));
   }
 
-  /** The caller sent notifications/cancelled for one of its requests. */
+  /**
+   * The caller sent notifications/cancelled for one of its requests: cancelled here if it runs here, else
+   * on the instance or node that runs it.
+   */
   public void cancel(Object requestId, String reason) {
-    UpstreamCall call = inFlight.remove(String.valueOf(requestId));
-    if (call != null) {
-      call.cancel(reason == null ? "cancelled by the client" : reason);
+    if (!cancelHere(String.valueOf(requestId), reason)) {
+      registry.publishCancel(id, String.valueOf(requestId), reason);
     }
+  }
+
+  boolean cancelHere(String requestId, String reason) {
+    UpstreamCall call = inFlight.remove(requestId);
+    if (call == null) {
+      return false;
+    }
+    call.cancel(reason == null ? "cancelled by the client" : reason);
+    return true;
+  }
+
+  boolean hasCallsInFlight() {
+    return !inFlight.isEmpty();
   }
 
   /** Attaches the GET stream, replacing (and ending) an earlier one. */

@@ -1,12 +1,14 @@
 package io.mcpgateway.gateway.session;
 
+import io.mcpgateway.model.bus.Addresses;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,52 +17,153 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The 2025-era sessions this node owns. Ids are 256-bit random, URL-safe (visible ASCII as the transport
- * requires). Sessions idle longer than the configured timeout are ended and their resources released.
+ * The 2025-era sessions as one gateway verticle instance sees them. A session id is a sealed token
+ * ({@link SessionTokens}), so any instance on any node can continue a session it has never seen: it opens the
+ * token and keeps a local view (GET stream, calls in flight here, log level). What must reach the other
+ * instances and nodes — the session ended, a request cancelled, the log level, a message for the GET stream —
+ * goes over the (clustered) event bus; each instance handles it on its own event loop, so nothing is shared
+ * between threads. Local views idle longer than the idle timeout are dropped (the id keeps working);
+ * confined to the verticle's event loop.
  */
 public final class SessionRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
-  private static final SecureRandom RANDOM = new SecureRandom();
+  /** Ended ids remembered until their token would expire anyway; beyond this many, the oldest are dropped. */
+  static final int MAX_ENDED = 100_000;
 
   private final Map<String, Session> sessions = new HashMap<>();
+  /** Ended session id → when its token expires (insertion order = end order). */
+  private final LinkedHashMap<String, Long> ended = new LinkedHashMap<>();
   private final Vertx vertx;
+  private final SessionTokens tokens;
   private final Duration idleTimeout;
   private final long sweeper;
+  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
 
-  public SessionRegistry(Vertx vertx, Duration idleTimeout) {
+  public SessionRegistry(Vertx vertx, SessionTokens tokens, Duration idleTimeout) {
     this.vertx = vertx;
+    this.tokens = tokens;
     this.idleTimeout = idleTimeout;
     long every = Math.max(250, Math.min(15_000, idleTimeout.toMillis() / 4));
     this.sweeper = vertx.setPeriodic(every, t -> sweep());
+    var bus = vertx.eventBus();
+    consumers.add(bus.consumer(Addresses.SESSION_ENDED, m -> forget(m.body().getString("sessionId"))));
+    consumers.add(bus.consumer(Addresses.SESSION_CANCEL, m -> {
+      Session s = sessions.get(m.body().getString("sessionId"));
+      if (s != null) {
+        s.cancelHere(m.body().getString("requestId"), m.body().getString("reason"));
+      }
+    }));
+    consumers.add(bus.consumer(Addresses.SESSION_LOG_LEVEL, m ->
+        get(m.body().getString("sessionId")).ifPresent(s -> s.applyLogLevel(m.body().getString("level")))));
+    consumers.add(bus.consumer(Addresses.SESSION_MESSAGE, m -> {
+      Session s = sessions.get(m.body().getString("sessionId"));
+      if (s != null) {
+        s.send(m.body().getJsonObject("message"));
+      }
+    }));
   }
 
   public Session create(UUID presetId, String presetSlug, String protocolVersion, String callerKey, JsonObject clientInfo) {
-    byte[] bytes = new byte[32];
-    RANDOM.nextBytes(bytes);
-    String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    Session session = new Session(id, presetId, presetSlug, protocolVersion, callerKey, clientInfo);
+    String id = tokens.issue(presetId, protocolVersion, callerKey);
+    Session session = new Session(this, id, presetId, presetSlug, protocolVersion, callerKey, clientInfo);
+    session.issuedAt(tokens.now());
     sessions.put(id, session);
     return session;
   }
 
+  /**
+   * The session named by {@code id}: this instance's view, or one made from the token when the session was
+   * created elsewhere. Empty when the id is not a valid token of this gateway, is too old, or was ended.
+   */
   public Optional<Session> get(String id) {
-    return Optional.ofNullable(id == null ? null : sessions.get(id));
+    if (id == null) {
+      return Optional.empty();
+    }
+    Session s = sessions.get(id);
+    if (s != null) {
+      if (tokens.now() <= tokens.expiresAt(s.issuedAt())) {
+        return Optional.of(s);
+      }
+      sessions.remove(id);
+      s.end();
+      return Optional.empty();
+    }
+    if (ended.containsKey(id)) {
+      return Optional.empty();
+    }
+    return tokens.open(id).map(c -> {
+      Session adopted = new Session(this, id, c.presetId(), null, c.protocolVersion(), c.callerKey(), new JsonObject());
+      adopted.issuedAt(c.issuedAtMillis());
+      adopted.markInitialized();
+      sessions.put(id, adopted);
+      return adopted;
+    });
   }
 
+  /** Ends a session everywhere (DELETE): here at once, on every other instance and node over the bus. */
   public boolean end(String id) {
+    boolean known = sessions.containsKey(id) || tokens.open(id).isPresent();
+    forget(id);
+    vertx.eventBus().publish(Addresses.SESSION_ENDED, new JsonObject().put("v", 1).put("sessionId", id));
+    return known;
+  }
+
+  /** Ends this instance's view of a session (it ended elsewhere, or its preset is gone). */
+  private void forget(String id) {
+    if (id == null) {
+      return;
+    }
     Session s = sessions.remove(id);
     if (s != null) {
       s.end();
-      return true;
     }
-    return false;
+    long expires = tokens.open(id).map(c -> tokens.expiresAt(c.issuedAtMillis())).orElse(0L);
+    if (expires > tokens.now() && !ended.containsKey(id)) {
+      ended.put(id, expires);
+      if (ended.size() > MAX_ENDED) {
+        Iterator<String> oldest = ended.keySet().iterator();
+        oldest.next();
+        oldest.remove();
+      }
+    }
   }
 
+  /** Ends this instance's views of a deleted preset's sessions; their ids answer 404 anyway (no preset). */
+  public void forgetPreset(UUID presetId) {
+    for (Session s : new ArrayList<>(sessions.values())) {
+      if (s.presetId().equals(presetId)) {
+        sessions.remove(s.id());
+        s.end();
+      }
+    }
+  }
+
+  /** Sends a server message to the session's GET stream, on whichever instance or node holds it. */
+  public void deliver(String sessionId, JsonObject message) {
+    Session s = sessions.get(sessionId);
+    if (s != null && s.send(message)) {
+      return;
+    }
+    vertx.eventBus().publish(Addresses.SESSION_MESSAGE,
+        new JsonObject().put("v", 1).put("sessionId", sessionId).put("message", message));
+  }
+
+  void publishCancel(String sessionId, String requestId, String reason) {
+    vertx.eventBus().publish(Addresses.SESSION_CANCEL, new JsonObject().put("v", 1).put("sessionId", sessionId)
+        .put("requestId", requestId).put("reason", reason));
+  }
+
+  void publishLogLevel(String sessionId, String level) {
+    vertx.eventBus().publish(Addresses.SESSION_LOG_LEVEL,
+        new JsonObject().put("v", 1).put("sessionId", sessionId).put("level", level));
+  }
+
+  /** Sessions this instance holds a view of. */
   public int size() {
     return sessions.size();
   }
 
-  /** Sends a notification to every session of a preset that has a GET stream open. */
+  /** Sends a notification to every session of a preset that has a GET stream open on this instance. */
   public int notifyPreset(UUID presetId, JsonObject notification) {
     int sent = 0;
     for (Session s : sessions.values()) {
@@ -77,26 +180,39 @@ public final class SessionRegistry {
 
   private void sweep() {
     long now = System.nanoTime();
+    long wallNow = tokens.now();
     for (Session s : new ArrayList<>(sessions.values())) {
+      if (wallNow > tokens.expiresAt(s.issuedAt())) {
+        LOG.debug("session {} of preset {} reached its maximum age", s.id(), s.presetId());
+        sessions.remove(s.id());
+        s.end();
+        continue;
+      }
       if (s.hasStream()) {
-        // A client listening on its GET stream is not idle; the keep-alive write finds a dead connection.
+        // A client listening on its GET stream keeps its view here; the keep-alive write finds a dead connection.
         s.keepAlive();
         if (s.hasStream()) {
           s.touch();
           continue;
         }
       }
-      if (Duration.ofNanos(now - s.lastSeen()).compareTo(idleTimeout) > 0) {
-        LOG.debug("session {} of preset {} expired after {} idle", s.id(), s.presetSlug(), idleTimeout);
-        end(s.id());
-      } else {
-        s.keepAlive();
+      if (Duration.ofNanos(now - s.lastSeen()).compareTo(idleTimeout) > 0 && !s.hasCallsInFlight()) {
+        // Only this instance's view goes: the id stays valid, the next request rebuilds the view from it.
+        sessions.remove(s.id());
+      }
+    }
+    for (Iterator<Long> it = ended.values().iterator(); it.hasNext(); ) {
+      if (it.next() < wallNow) {
+        it.remove();
       }
     }
   }
 
   public void close() {
     vertx.cancelTimer(sweeper);
-    new ArrayList<>(sessions.keySet()).forEach(this::end);
+    consumers.forEach(MessageConsumer::unregister);
+    // The node is stopping, not the sessions: end only what lives here; the ids keep working on other nodes.
+    new ArrayList<>(sessions.values()).forEach(Session::end);
+    sessions.clear();
   }
 }

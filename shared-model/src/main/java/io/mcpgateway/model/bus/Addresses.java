@@ -10,6 +10,20 @@ public final class Addresses {
   public static final String ACCESS_CHANGED = "mgw.access.changed";
   /** publish {@link ApiKeyRevoked}: gateways drop the cached key at once. */
   public static final String API_KEY_REVOKED = "mgw.apikey.revoked";
+  /**
+   * publish {@code {v, sessionId}}: a 2025-era session ended (DELETE); every gateway instance on every node
+   * forgets it, ends its GET stream and calls in flight there, and answers 404 for it from then on.
+   */
+  public static final String SESSION_ENDED = "mgw.session.ended";
+  /**
+   * publish {@code {v, sessionId, requestId, reason}}: the client cancelled a request of the session; the
+   * instance running that call cancels it upstream.
+   */
+  public static final String SESSION_CANCEL = "mgw.session.cancel";
+  /** publish {@code {v, sessionId, level}}: the session's {@code logging/setLevel}, applied where its calls run. */
+  public static final String SESSION_LOG_LEVEL = "mgw.session.level";
+  /** publish {@code {v, sessionId, message}}: a server message for the session's GET stream, wherever it is open. */
+  public static final String SESSION_MESSAGE = "mgw.session.message";
   /** send {@link ToolCallRecorded}: the metrics verticle stores it. */
   public static final String TOOL_CALL_RECORDED = "mgw.metrics.toolcall";
 

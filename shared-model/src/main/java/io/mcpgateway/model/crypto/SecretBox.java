@@ -38,6 +38,20 @@ public final class SecretBox {
     return Base64.getEncoder().encodeToString(k);
   }
 
+  /**
+   * A box under a key derived from this one for another purpose (HMAC-SHA256 of the purpose), so values
+   * sealed for one use (session tokens, say) never open as another's (upstream secrets).
+   */
+  public SecretBox derive(String purpose) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+      return new SecretBox(mac.doFinal(purpose.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is unavailable", e);
+    }
+  }
+
   public byte[] seal(byte[] plain, byte[] associatedData) {
     byte[] nonce = new byte[NONCE_BYTES];
     RANDOM.nextBytes(nonce);
