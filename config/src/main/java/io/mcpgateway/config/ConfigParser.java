@@ -59,7 +59,8 @@ public final class ConfigParser {
             java.util.Arrays.stream(value("MGW_OAUTH_SCOPES").split("[,\\s]+")).filter(x -> !x.isEmpty()).toList(),
             text("MGW_OAUTH_ADMIN_CLAIM", "roles"),
             optionalText("MGW_OAUTH_ADMIN_VALUE"),
-            duration("MGW_OAUTH_CLOCK_SKEW")));
+            duration("MGW_OAUTH_CLOCK_SKEW"),
+            optionalText("MGW_CONSOLE_OAUTH_CLIENT_ID")));
     var cluster = new GatewayConfig.Cluster(
         bool("MGW_CLUSTER"),
         text("MGW_CLUSTER_HOST", ""),

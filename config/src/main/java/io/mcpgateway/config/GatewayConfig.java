@@ -38,9 +38,12 @@ public record GatewayConfig(
       List<String> privateNetworkAllowlist,
       OAuth oauth) {}
 
-  /** How bearer tokens from {@code oauthIssuer} are accepted (MCP authorization, RFC 9068/8707). */
+  /**
+   * How bearer tokens from {@code oauthIssuer} are accepted (MCP authorization, RFC 9068/8707), and the public
+   * client the web console signs in with (authorization code + PKCE; empty = API-key sign-in only).
+   */
   public record OAuth(String audience, List<String> requiredScopes, String adminClaim, Optional<String> adminValue,
-      Duration clockSkew) {}
+      Duration clockSkew, Optional<String> consoleClientId) {}
 
   /**
    * Hazelcast membership: TCP/IP {@code members}, or, when {@code kubernetesServiceDns} is set, the pods behind

@@ -112,6 +112,7 @@ public final class GatewayVerticle extends VerticleBase {
     bus.<JsonObject>consumer(Addresses.SERVER_CHANGED, m -> serverChanged(ServerChanged.fromJson(m.body())));
     bus.<JsonObject>consumer(Addresses.SERVER_TOOLS, this::serverTools);
     bus.<JsonObject>consumer(Addresses.PRESET_TOOLS, this::presetTools);
+    bus.<JsonObject>consumer(Addresses.SERVER_STATUS, this::serverStatus);
 
     return BearerAuthenticator.create(vertx, pool, config)
         .compose(authenticator -> policy.start(vertx).map(p -> router(config, endpoint, authenticator, policy, rateLimit)))
@@ -172,6 +173,17 @@ public final class GatewayVerticle extends VerticleBase {
             : Future.failedFuture(io.mcpgateway.model.GatewayException.notFound("server")))
         .onSuccess(tools -> msg.reply(new JsonObject().put("tools", new JsonArray(tools))))
         .onFailure(e -> fail(msg, e));
+  }
+
+  /** Management's server status: this node's breaker state of the upstream. */
+  private void serverStatus(Message<JsonObject> msg) {
+    UUID id = UUID.fromString(msg.body().getString("serverId"));
+    String circuit = switch (upstreams.breakerState(id)) {
+      case OPEN -> "open";
+      case HALF_OPEN -> "half_open";
+      case CLOSED -> "closed";
+    };
+    msg.reply(new JsonObject().put("serverId", id.toString()).put("circuit", circuit));
   }
 
   /** Management's view of a preset's exposed catalog, with collision notes. */

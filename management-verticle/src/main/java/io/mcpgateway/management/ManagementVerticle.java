@@ -2,6 +2,7 @@ package io.mcpgateway.management;
 
 import io.mcpgateway.management.access.AccessRoutes;
 import io.mcpgateway.management.apikey.ApiKeyRoutes;
+import io.mcpgateway.management.console.ConsoleRoutes;
 import io.mcpgateway.management.http.Api;
 import io.mcpgateway.management.http.Events;
 import io.mcpgateway.management.openapi.OpenApiDocument;
@@ -26,7 +27,7 @@ import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The control plane: {@code /api/v1} for servers, presets, grants and API keys. Only wires. */
+/** The control plane: {@code /api/v1} for servers, presets, grants and API keys, and the web console at {@code /}. Only wires. */
 public final class ManagementVerticle extends VerticleBase {
   private final NodeSettings node;
   private Pool pool;
@@ -54,6 +55,8 @@ public final class ManagementVerticle extends VerticleBase {
 
   private void mount(io.mcpgateway.config.GatewayConfig config, BearerAuthenticator authenticator) {
     router = Router.router(vertx);
+    var console = new ConsoleRoutes(config);
+    console.mountHeaders(router);
     new Health(vertx).postgres(pool, config.database().timeout()).mount(router);
     router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(1024 * 1024));
     var api = new Api(router, authenticator);
@@ -64,10 +67,12 @@ public final class ManagementVerticle extends VerticleBase {
     new AccessRoutes(pool, events).mount(api);
     new ApiKeyRoutes(pool, events).mount(api);
     new PrincipalRoutes(pool, events).mount(api);
+    console.mountApi(api);
     operations = api.operations();
     JsonObject openApi = OpenApiDocument.build(operations, "/api/v1");
     router.get("/api/v1/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
         .end(openApi.encodePrettily()));
+    console.mountStatic(router);
     router.route().last().handler(ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no such resource"));
     router.route().failureHandler(Api::failureHandler);
   }

@@ -25,9 +25,23 @@ import java.util.function.Function;
  * problem document, and is recorded in a route table from which the OpenAPI document is built.
  */
 public final class Api {
-  /** One documented operation. {@code requestSchema}/{@code responseSchema} name components, or null. */
+  /**
+   * One documented operation. {@code requestSchema}/{@code responseSchema} name components, or null;
+   * {@code anonymous} operations need no credentials (the console's sign-in settings).
+   */
   public record Operation(HttpMethod method, String path, String tag, String summary, String requestSchema,
-      int status, String responseSchema, boolean paged) {}
+      int status, String responseSchema, boolean paged, boolean anonymous) {
+    public Operation(HttpMethod method, String path, String tag, String summary, String requestSchema, int status,
+        String responseSchema, boolean paged) {
+      this(method, path, tag, summary, requestSchema, status, responseSchema, paged, false);
+    }
+  }
+
+  /** The work of an operation that needs no credentials. */
+  @FunctionalInterface
+  public interface AnonymousWork {
+    Future<Reply> handle(RoutingContext ctx);
+  }
 
   /** A route's work: from the authenticated caller and the request to a reply. */
   @FunctionalInterface
@@ -61,6 +75,17 @@ public final class Api {
 
   public List<Operation> operations() {
     return List.copyOf(operations);
+  }
+
+  /** Mounts an operation that anyone may call; it must answer nothing a stranger may not know. */
+  public void anonymousRoute(Operation op, AnonymousWork work) {
+    if (!op.anonymous()) {
+      throw new IllegalArgumentException(op.path() + " is not marked anonymous");
+    }
+    operations.add(op);
+    router.route(op.method(), "/api/v1" + op.path()).handler(ctx -> work.handle(ctx)
+        .onSuccess(reply -> send(ctx, reply))
+        .onFailure(ctx::fail));
   }
 
   public void route(Operation op, Work work) {
@@ -140,6 +165,42 @@ public final class Api {
       }
     }
     return io.mcpgateway.model.Cursor.limit(requested, 50, 100);
+  }
+
+  /** An optional ISO-8601 instant query parameter; a malformed one is a 400 naming it. */
+  public static Optional<java.time.Instant> instant(RoutingContext ctx, String param) {
+    String raw = ctx.queryParams().get(param);
+    if (raw == null || raw.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(java.time.Instant.parse(raw.strip()));
+    } catch (java.time.format.DateTimeParseException e) {
+      throw GatewayException.invalid(List.of(new FieldError(param, "must be an ISO-8601 instant such as 2026-11-24T10:00:00Z")));
+    }
+  }
+
+  /** An optional UUID query parameter; a malformed one is a 400 naming it. */
+  public static Optional<UUID> queryId(RoutingContext ctx, String param) {
+    String raw = ctx.queryParams().get(param);
+    if (raw == null || raw.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(UUID.fromString(raw.strip()));
+    } catch (IllegalArgumentException e) {
+      throw GatewayException.invalid(List.of(new FieldError(param, "must be a UUID")));
+    }
+  }
+
+  /** The audit filters every trail accepts: {@code type} (prefix), {@code actorId}, {@code from}, {@code to}. */
+  public static io.mcpgateway.model.audit.AuditEventStore.Filter auditFilter(RoutingContext ctx) {
+    Optional<String> type = Optional.ofNullable(ctx.queryParams().get("type")).map(String::strip).filter(t -> !t.isEmpty());
+    if (type.isPresent() && type.get().length() > 100) {
+      throw GatewayException.invalid(List.of(new FieldError("type", "must be at most 100 characters")));
+    }
+    return new io.mcpgateway.model.audit.AuditEventStore.Filter(type, queryId(ctx, "actorId"), instant(ctx, "from"),
+        instant(ctx, "to"));
   }
 
   public static Optional<String> cursor(RoutingContext ctx) {

@@ -81,6 +81,9 @@ public final class OpenApiDocument {
         .put("operationId", op.method().name().toLowerCase(Locale.ROOT) + op.path().replaceAll("[{}/-]+", "_"))
         .put("parameters", parameters)
         .put("responses", responses);
+    if (op.anonymous()) {
+      operation.put("security", new JsonArray());
+    }
     if (op.requestSchema() != null) {
       operation.put("requestBody", new JsonObject().put("required", true).put("content",
           new JsonObject().put("application/json", new JsonObject().put("schema",

@@ -77,11 +77,36 @@ final class Schemas {
             .put("prefix", str())))
         .put("AuditEvent", object(new JsonObject().put("id", integer()).put("type", str()).put("actorId", uuid())
             .put("data", new JsonObject().put("type", "object")).put("occurredAt", time())))
-        .put("Stats", new JsonObject().put("type", "object"))
+        .put("Stats", statsSchema())
+        .put("ServerStatus", object(new JsonObject().put("serverId", uuid())
+            .put("circuit", new JsonObject().put("enum", new JsonArray().add("closed").add("open").add("half_open")))))
+        .put("ConsoleConfig", object(new JsonObject().put("mcpBaseUrl", str().put("format", "uri"))
+            .put("mcpPathTemplate", str())
+            .put("oauth", new JsonObject().put("type", new JsonArray().add("object").add("null")).put("properties", new JsonObject()
+                .put("issuer", str()).put("clientId", str()).put("audience", str()).put("scopes", array(str()))))))
         .put("Principal", object(new JsonObject().put("id", uuid()).put("issuer", str()).put("subject", str())
             .put("email", str()).put("displayName", str()).put("admin", bool())))
         .put("PrincipalInput", object(new JsonObject().put("subject", str()).put("email", str())
             .put("displayName", str()).put("admin", bool())).put("required", new JsonArray().add("subject")));
+  }
+
+  private static JsonObject statsSchema() {
+    JsonObject latency = new JsonObject().put("p50", num()).put("p95", num()).put("p99", num());
+    return object(new JsonObject().put("presetId", uuid()).put("from", time()).put("to", time()).put("bucket", str())
+        .put("totals", object(new JsonObject().put("calls", integer()).put("ok", integer()).put("errors", integer())
+            .put("successRate", num()).put("latencyMs", object(latency.copy().put("avg", num())))))
+        .put("tools", array(object(latency.copy().put("tool", str()).put("calls", integer()).put("errors", integer())
+            .put("successRate", num()))))
+        .put("servers", array(object(latency.copy().put("serverId", uuid()).put("serverSlug", str()).put("calls", integer())
+            .put("errors", integer()).put("successRate", num()))))
+        .put("callers", array(object(new JsonObject().put("principal", str()).put("displayName", str())
+            .put("calls", integer()).put("errors", integer()))))
+        .put("topErrors", array(object(new JsonObject().put("code", str()).put("count", integer()).put("sample", str()))))
+        .put("series", array(object(latency.copy().put("at", time()).put("calls", integer()).put("errors", integer())))));
+  }
+
+  private static JsonObject num() {
+    return new JsonObject().put("type", new JsonArray().add("number").add("null"));
   }
 
   private static JsonObject object(JsonObject properties) {

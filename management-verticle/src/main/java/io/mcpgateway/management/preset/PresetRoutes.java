@@ -62,8 +62,8 @@ public final class PresetRoutes {
     api.route(new Api.Operation(HttpMethod.PUT, "/presets/{id}/servers/{serverId}", "presets", "Link a server, choosing its tools", "PresetServerInput", 200, "Preset", false), this::link);
     api.route(new Api.Operation(HttpMethod.DELETE, "/presets/{id}/servers/{serverId}", "presets", "Unlink a server", null, 204, null, false), this::unlink);
     api.route(new Api.Operation(HttpMethod.GET, "/presets/{id}/tools", "presets", "The exposed catalog with final names and collision notes", null, 200, "Catalog", false), this::tools);
-    api.route(new Api.Operation(HttpMethod.GET, "/presets/{id}/events", "audit", "The preset's audit trail, newest first", null, 200, "AuditEvent", true), this::events);
-    api.route(new Api.Operation(HttpMethod.GET, "/presets/{id}/stats", "stats", "Usage statistics (query: from, to, bucket=hour|day)", null, 200, "Stats", false), this::stats);
+    api.route(new Api.Operation(HttpMethod.GET, "/presets/{id}/events", "audit", "The preset's audit trail, newest first (query: type prefix, actorId, from, to)", null, 200, "AuditEvent", true), this::events);
+    api.route(new Api.Operation(HttpMethod.GET, "/presets/{id}/stats", "stats", "Usage statistics: totals, per tool and per server with p50/p95/p99, top callers, series (query: from, to, bucket=minute|hour|day)", null, 200, "Stats", false), this::stats);
   }
 
   private Future<Reply> create(Caller caller, RoutingContext ctx) {
@@ -171,8 +171,9 @@ public final class PresetRoutes {
   private Future<Reply> events(Caller caller, RoutingContext ctx) {
     int limit = Api.limit(ctx);
     Optional<String> cursor = Api.cursor(ctx);
+    var filter = Api.auditFilter(ctx);
     return managed(caller, Api.pathId(ctx, "id"))
-        .compose(p -> audit.list(pool, "preset", p.id(), limit, cursor))
+        .compose(p -> audit.list(pool, "preset", p.id(), filter, limit, cursor))
         .map(page -> Reply.ok(Api.page(page, io.mcpgateway.model.audit.AuditEvent::toJson)));
   }
 

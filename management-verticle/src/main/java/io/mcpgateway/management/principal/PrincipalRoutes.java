@@ -32,7 +32,17 @@ public final class PrincipalRoutes {
   public void mount(Api api) {
     api.route(new Api.Operation(HttpMethod.GET, "/me", "principals", "The authenticated principal", null, 200, "Principal", false),
         (caller, ctx) -> Future.succeededFuture(Reply.ok(caller.principal().orElseThrow().toJson())));
+    api.route(new Api.Operation(HttpMethod.GET, "/principals", "principals", "List principals (admins), to pick grantees and key owners", null, 200, "Principal", true), this::list);
     api.route(new Api.Operation(HttpMethod.POST, "/principals", "principals", "Create a local user (admins)", "PrincipalInput", 201, "Principal", false), this::create);
+  }
+
+  private Future<Reply> list(Caller caller, RoutingContext ctx) {
+    if (!caller.isAdmin()) {
+      throw new GatewayException(ErrorCode.FORBIDDEN, "only administrators may list principals");
+    }
+    int limit = Api.limit(ctx);
+    var after = Api.cursor(ctx).map(io.mcpgateway.model.Cursor::decode);
+    return principals.list(pool, limit, after).map(page -> Reply.ok(Api.page(page, Principal::toJson)));
   }
 
   private Future<Reply> create(Caller caller, RoutingContext ctx) {

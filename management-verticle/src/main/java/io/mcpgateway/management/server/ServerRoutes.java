@@ -41,6 +41,7 @@ public final class ServerRoutes {
   private final UpstreamServerStore servers;
   private final UrlPolicy urls;
   private final Events events;
+  private final io.mcpgateway.model.audit.AuditEventStore audit = new io.mcpgateway.model.audit.AuditEventStore();
 
   public ServerRoutes(Vertx vertx, Pool pool, UpstreamServerStore servers, GatewayConfig config, Events events) {
     this.vertx = vertx;
@@ -56,7 +57,9 @@ public final class ServerRoutes {
     api.route(new Api.Operation(HttpMethod.GET, "/servers/{id}", "servers", "Read a server (secrets masked)", null, 200, "Server", false), this::get);
     api.route(new Api.Operation(HttpMethod.PATCH, "/servers/{id}", "servers", "Change a server", "ServerInput", 200, "Server", false), this::update);
     api.route(new Api.Operation(HttpMethod.DELETE, "/servers/{id}", "servers", "Remove a server no preset links", null, 204, null, false), this::delete);
-    api.route(new Api.Operation(HttpMethod.GET, "/servers/{id}/tools", "servers", "The server's live tool list", null, 200, "ToolList", false), this::tools);
+    api.route(new Api.Operation(HttpMethod.GET, "/servers/{id}/tools", "servers", "Test the connection: the server's live tool list, or the upstream's error", null, 200, "ToolList", false), this::tools);
+    api.route(new Api.Operation(HttpMethod.GET, "/servers/{id}/status", "servers", "The circuit breaker state of the server, as a gateway node sees it", null, 200, "ServerStatus", false), this::status);
+    api.route(new Api.Operation(HttpMethod.GET, "/servers/{id}/events", "audit", "The server's audit trail, newest first (query: type prefix, actorId, from, to)", null, 200, "AuditEvent", true), this::events);
   }
 
   private Future<Reply> create(Caller caller, RoutingContext ctx) {
@@ -129,6 +132,22 @@ public final class ServerRoutes {
         .compose(s -> BusRequests.request(vertx, Addresses.SERVER_TOOLS, new JsonObject().put("serverId", s.id().toString()),
             15_000, "gateway"))
         .map(Reply::ok);
+  }
+
+  private Future<Reply> status(Caller caller, RoutingContext ctx) {
+    return visible(caller, Api.pathId(ctx, "id"))
+        .compose(s -> BusRequests.request(vertx, Addresses.SERVER_STATUS, new JsonObject().put("serverId", s.id().toString()),
+            5_000, "gateway"))
+        .map(Reply::ok);
+  }
+
+  private Future<Reply> events(Caller caller, RoutingContext ctx) {
+    int limit = Api.limit(ctx);
+    Optional<String> cursor = Api.cursor(ctx);
+    var filter = Api.auditFilter(ctx);
+    return visible(caller, Api.pathId(ctx, "id"))
+        .compose(s -> audit.list(pool, "server", s.id(), filter, limit, cursor))
+        .map(page -> Reply.ok(Api.page(page, io.mcpgateway.model.audit.AuditEvent::toJson)));
   }
 
   private Future<UpstreamServer> visible(Caller caller, UUID id) {

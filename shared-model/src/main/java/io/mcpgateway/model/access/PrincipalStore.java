@@ -43,6 +43,24 @@ public final class PrincipalStore {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toPrincipal(rows.iterator().next())));
   }
 
+  /** Every principal, newest first (admins pick grantees and key owners from it). */
+  public Future<io.mcpgateway.model.Page<Principal>> list(SqlClient sql, int limit,
+      Optional<io.mcpgateway.model.Cursor> after) {
+    return sql.preparedQuery("SELECT " + COLUMNS + """
+             FROM principals
+            WHERE ($1::timestamptz IS NULL OR (created_at, id) < ($1, $2))
+            ORDER BY created_at DESC, id DESC
+            LIMIT $3""")
+        .execute(Tuple.of(after.map(c -> Rows.timestamp(c.at())).orElse(null), after.map(io.mcpgateway.model.Cursor::id).orElse(null),
+            limit + 1))
+        .map(rows -> {
+          java.util.List<Principal> all = new java.util.ArrayList<>();
+          rows.forEach(r -> all.add(toPrincipal(r)));
+          return io.mcpgateway.model.Page.fromOverfetch(all, limit,
+              last -> new io.mcpgateway.model.Cursor(last.createdAt(), last.id()).encode());
+        });
+  }
+
   static Principal toPrincipal(Row r) {
     return new Principal(r.getUUID("id"), r.getString("issuer"), r.getString("subject"), r.getString("email"),
         r.getString("display_name"), r.getBoolean("is_admin"), Rows.instant(r, "created_at"));

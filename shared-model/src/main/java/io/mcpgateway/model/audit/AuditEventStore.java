@@ -32,12 +32,36 @@ public final class AuditEventStore {
   /** Newest first; the cursor is the id of the last event seen. */
   public Future<Page<AuditEvent>> list(SqlClient sql, String aggregateType, UUID aggregateId, int limit,
       Optional<String> cursor) {
+    return list(sql, aggregateType, aggregateId, Filter.NONE, limit, cursor);
+  }
+
+  /**
+   * What to keep of an aggregate's trail: {@code typePrefix} matches event types that start with it
+   * ({@code "preset.server"} keeps links and unlinks), {@code actorId} one actor, {@code from}/{@code to} a window.
+   */
+  public record Filter(Optional<String> typePrefix, Optional<UUID> actorId, Optional<java.time.Instant> from,
+      Optional<java.time.Instant> to) {
+    public static final Filter NONE = new Filter(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
+  /** Newest first, filtered; the cursor is the id of the last event seen. */
+  public Future<Page<AuditEvent>> list(SqlClient sql, String aggregateType, UUID aggregateId, Filter filter, int limit,
+      Optional<String> cursor) {
     Long before = cursor.map(AuditEventStore::decode).orElse(null);
+    // LIKE metacharacters in the prefix are escaped so "preset_x" matches itself, not "presetAx".
+    String like = filter.typePrefix().map(t -> t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+        .orElse(null);
     return sql.preparedQuery("""
             SELECT id, aggregate_type, aggregate_id, event_type, actor_id, data, occurred_at FROM audit_events
              WHERE aggregate_type = $1 AND aggregate_id = $2 AND ($3::bigint IS NULL OR id < $3)
+               AND ($5::text IS NULL OR event_type LIKE $5)
+               AND ($6::uuid IS NULL OR actor_id = $6)
+               AND ($7::timestamptz IS NULL OR occurred_at >= $7)
+               AND ($8::timestamptz IS NULL OR occurred_at < $8)
              ORDER BY id DESC LIMIT $4""")
-        .execute(Tuple.of(aggregateType, aggregateId, before, limit + 1))
+        .execute(Tuple.from(new Object[] {aggregateType, aggregateId, before, limit + 1, like,
+            filter.actorId().orElse(null), filter.from().map(Rows::timestamp).orElse(null),
+            filter.to().map(Rows::timestamp).orElse(null)}))
         .map(rows -> {
           List<AuditEvent> all = new ArrayList<>();
           for (Row r : rows) {

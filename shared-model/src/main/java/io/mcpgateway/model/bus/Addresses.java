@@ -33,6 +33,11 @@ public final class Addresses {
    */
   public static final String SERVER_TOOLS = "mgw.server.tools";
   /**
+   * request {@code {v, serverId}} → {@code {serverId, circuit: "closed"|"open"|"half_open"}}: the breaker state of
+   * the upstream as the answering gateway node sees it ("closed" for a server it has not used yet).
+   */
+  public static final String SERVER_STATUS = "mgw.server.status";
+  /**
    * request {@code {v, presetId}} → {@code {tools: [{name, originalName, serverId, serverSlug, description}],
    * notes: [{name, reason}], unavailable: [{serverId, serverSlug, error}]}}: the exposed catalog of a preset
    * with collision notes (management's {@code GET /presets/{id}/tools}).
@@ -50,8 +55,10 @@ public final class Addresses {
    *  totals: {calls, ok, errors, successRate (0..1, null without calls),
    *           latencyMs: {avg, p50, p95, p99}},                      // null without calls
    *  tools: [{tool, calls, errors, successRate, p50, p95, p99}],        // by calls desc, at most 100
+ *  servers: [{serverId, serverSlug, calls, errors, successRate, p50, p95, p99}], // by calls desc, at most 100
+ *  callers: [{principal, displayName, calls, errors}],               // by calls desc, at most 10
    *  topErrors: [{code, count, sample}],                                // by count desc, at most 10
-   *  series: [{at (bucket start, UTC), calls, errors, p50, p95}]}       // only buckets with calls
+   *  series: [{at (bucket start, UTC), calls, errors, p50, p95, p99}]}       // only buckets with calls
    * }</pre>
    */
   public static final String METRICS_STATS = "mgw.metrics.stats";
