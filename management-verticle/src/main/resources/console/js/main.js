@@ -109,7 +109,8 @@ async function boot() {
     session.config = {mcpBaseUrl: location.origin.replace(/:\d+$/, ':8080'), oauth: null};
   }
   setUnauthorizedHandler(() => signOut('Your session ended (the key or token is no longer accepted). Sign in again.'));
-  window.addEventListener('hashchange', route);
+  // A /#key= link opened in a tab that already shows the console changes only the fragment: no reload.
+  window.addEventListener('hashchange', () => (takeKeyFromFragment() ? enter() : route()));
   try {
     if (session.config.oauth && await finishOAuth(session.config.oauth)) {
       await enter();

@@ -84,6 +84,14 @@ class ManagementToDataPlaneTest {
       JsonObject stats = api.apply(HttpMethod.GET, "/presets/" + presetId + "/stats?bucket=minute").send().await().bodyAsJsonObject();
       assertThat(stats.getJsonObject("totals").getLong("calls")).isEqualTo(1);
       assertThat(stats.getJsonArray("tools").getJsonObject(0).getString("tool")).isEqualTo("echo");
+      assertThat(stats.getJsonArray("servers").getJsonObject(0).getString("serverSlug"))
+          .isEqualTo(server.bodyAsJsonObject().getString("slug"));
+      assertThat(stats.getJsonArray("servers").getJsonObject(0).getLong("calls")).isEqualTo(1);
+      assertThat(stats.getJsonArray("servers").getJsonObject(0).getValue("p99")).isNotNull();
+      // The key belongs to the bootstrap admin principal: its name is shown, not only its id.
+      assertThat(stats.getJsonArray("callers").getJsonObject(0).getLong("calls")).isEqualTo(1);
+      assertThat(stats.getJsonArray("callers").getJsonObject(0).getString("displayName")).isNotBlank();
+      assertThat(stats.getJsonArray("series").getJsonObject(0).getValue("p99")).isNotNull();
       JsonArray events = api.apply(HttpMethod.GET, "/presets/" + presetId + "/events").send().await().bodyAsJsonObject().getJsonArray("items");
       assertThat(events.stream().map(e -> ((JsonObject) e).getString("type")).toList())
           .containsExactly("preset.server_updated", "preset.server_linked", "preset.created");

@@ -59,7 +59,7 @@ function registerForm(onDone) {
   }},
   h('h2', {id: 'server-form-title'}, 'Register a server'),
   h('div', {class: 'grid'},
-    field('Slug', input('slug', {id: 'server-slug', required: true, pattern: '[a-z0-9][a-z0-9-]*[a-z0-9]', minlength: 3, maxlength: 50}), '3-50 of a-z, 0-9 and -; prefixes tool names on collisions.'),
+    field('Slug', input('slug', {id: 'server-slug', required: true, pattern: '[a-z0-9]([a-z0-9\\-]*[a-z0-9])?', minlength: 3, maxlength: 50}), '3-50 of a-z, 0-9 and -; prefixes tool names on collisions.'),
     field('Name', input('name', {id: 'server-name', required: true, maxlength: 100})),
     field('Transport', transport),
     field('Tool call timeout (ms)', input('toolCallTimeoutMs', {type: 'number', min: 100, max: 600000}), 'Empty = the gateway default.')),

@@ -329,4 +329,69 @@ class ManagementApiTest {
     assertThat(fields(call(HttpMethod.GET, "/presets/" + id + "/stats?from=yesterday", alice, null))).containsExactly("from");
     assertThat(call(HttpMethod.GET, "/presets/" + id + "/stats", bob, null).statusCode()).isEqualTo(404);
   }
+
+  @Test
+  void console_config_needs_no_credentials_and_every_answer_carries_the_security_headers() {
+    HttpResponse<Buffer> r = call(HttpMethod.GET, "/console-config", null, null);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.bodyAsJsonObject().getString("mcpBaseUrl")).startsWith("http://localhost");
+    assertThat(r.bodyAsJsonObject().getString("mcpPathTemplate")).isEqualTo("/mcp/{slug}");
+    assertThat(r.bodyAsJsonObject().getValue("oauth")).as("no OAuth client configured").isNull();
+    HttpResponse<Buffer> denied = call(HttpMethod.GET, "/servers", null, null);
+    for (HttpResponse<Buffer> answer : List.of(r, denied)) {
+      assertThat(answer.getHeader("Content-Security-Policy")).contains("default-src 'none'").contains("frame-ancestors 'none'");
+      assertThat(answer.getHeader("X-Content-Type-Options")).isEqualTo("nosniff");
+      assertThat(answer.getHeader("Referrer-Policy")).isEqualTo("no-referrer");
+    }
+    assertThat(denied.statusCode()).isEqualTo(401);
+    JsonObject doc = call(HttpMethod.GET, "/openapi.json", null, null).bodyAsJsonObject();
+    assertThat(doc.getJsonObject("paths").getJsonObject("/console-config").getJsonObject("get").getJsonArray("security")).isEmpty();
+  }
+
+  @Test
+  void principals_are_listed_for_administrators_only() {
+    HttpResponse<Buffer> r = call(HttpMethod.GET, "/principals?limit=100", ADMIN_KEY, null);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.bodyAsJsonObject().getJsonArray("items").stream().map(o -> ((JsonObject) o).getString("subject")))
+        .contains("alice", "bob");
+    assertThat(call(HttpMethod.GET, "/principals", alice, null).statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void the_audit_trail_filters_by_type_prefix_actor_and_window() {
+    String id = preset(alice, slug("audited"), "private").getString("id");
+    assertThat(call(HttpMethod.PATCH, "/presets/" + id, alice, new JsonObject().put("name", "Renamed")).statusCode()).isEqualTo(200);
+    assertThat(call(HttpMethod.PATCH, "/presets/" + id, ADMIN_KEY, new JsonObject().put("name", "Renamed again")).statusCode()).isEqualTo(200);
+    java.util.function.Function<String, List<String>> types = query -> {
+      HttpResponse<Buffer> r = call(HttpMethod.GET, "/presets/" + id + "/events" + query, alice, null);
+      assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+      return r.bodyAsJsonObject().getJsonArray("items").stream().map(o -> ((JsonObject) o).getString("type")).toList();
+    };
+    assertThat(types.apply("")).containsExactly("preset.updated", "preset.updated", "preset.created");
+    assertThat(types.apply("?type=preset.upd")).containsExactly("preset.updated", "preset.updated");
+    assertThat(types.apply("?type=preset.created")).containsExactly("preset.created");
+    assertThat(types.apply("?type=preset_")).as("LIKE wildcards in the prefix are literal").isEmpty();
+    assertThat(types.apply("?actorId=" + aliceId)).containsExactly("preset.updated", "preset.created");
+    assertThat(types.apply("?from=2100-01-01T00:00:00Z")).isEmpty();
+    assertThat(types.apply("?to=2000-01-01T00:00:00Z")).isEmpty();
+    assertThat(types.apply("?type=preset.updated&limit=1")).hasSize(1);
+    assertThat(fields(call(HttpMethod.GET, "/presets/" + id + "/events?actorId=alice", alice, null))).containsExactly("actorId");
+    assertThat(fields(call(HttpMethod.GET, "/presets/" + id + "/events?from=today", alice, null))).containsExactly("from");
+  }
+
+  @Test
+  void a_server_reports_its_circuit_and_its_own_audit_trail() {
+    JsonObject server = fixtureServer();
+    String id = server.getString("id");
+    HttpResponse<Buffer> status = call(HttpMethod.GET, "/servers/" + id + "/status", ADMIN_KEY, null);
+    assertThat(status.statusCode()).as(status.bodyAsString()).isEqualTo(200);
+    assertThat(status.bodyAsJsonObject().getString("circuit")).isEqualTo("closed");
+    assertThat(status.bodyAsJsonObject().getString("serverId")).isEqualTo(id);
+    assertThat(call(HttpMethod.PATCH, "/servers/" + id, ADMIN_KEY, new JsonObject().put("name", "Renamed")).statusCode()).isEqualTo(200);
+    HttpResponse<Buffer> events = call(HttpMethod.GET, "/servers/" + id + "/events?type=server.", ADMIN_KEY, null);
+    assertThat(events.bodyAsJsonObject().getJsonArray("items").stream().map(o -> ((JsonObject) o).getString("type")))
+        .containsExactly("server.updated", "server.created");
+    assertThat(call(HttpMethod.GET, "/servers/" + id + "/status", alice, null).statusCode()).as("not alice's server").isEqualTo(404);
+    assertThat(call(HttpMethod.GET, "/servers/" + id + "/events", alice, null).statusCode()).isEqualTo(404);
+  }
 }
