@@ -47,7 +47,7 @@ export function connectView(preset) {
   const url = endpointUrl(preset);
   return h('div', {},
     h('p', {}, 'Endpoint: ', h('code', {id: 'endpoint-url'}, url), ' ', copyButton(() => url, 'Copy URL')),
-    h('p', {class: 'muted'}, 'Streamable HTTP. Clients send the key as Authorization: Bearer …',
-      session.config.oauth ? ' or sign in through the OAuth issuer when they support MCP authorization.' : '.'),
+    h('p', {class: 'muted'}, 'Streamable HTTP. Clients send the key as "Authorization: Bearer <key>"',
+      session.config.oauth ? ', or sign in through the OAuth issuer when they support MCP authorization.' : '.'),
     h('div', {class: 'row'}, makeKey), keyOut, box);
 }

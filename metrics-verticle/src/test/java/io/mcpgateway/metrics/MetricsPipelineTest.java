@@ -177,5 +177,18 @@ class MetricsPipelineTest {
     assertThat(stats.getJsonArray("series")).hasSize(2);
     assertThat(stats.getJsonArray("series").getJsonObject(0).getString("at")).isEqualTo(base.toString());
     assertThat(stats.getJsonArray("series").getJsonObject(1).getLong("calls")).isEqualTo(3);
+    assertThat(stats.getJsonArray("series").getJsonObject(1).getDouble("p99")).isNotNull();
+    // Each event came from its own (unregistered) server: five per-server rows of one call, no slug.
+    assertThat(stats.getJsonArray("servers")).hasSize(5);
+    assertThat(stats.getJsonArray("servers").getJsonObject(0).getLong("calls")).isEqualTo(1);
+    assertThat(stats.getJsonArray("servers").getJsonObject(0).getString("serverSlug")).isNull();
+    assertThat(stats.getJsonArray("servers").getJsonObject(0).getDouble("p95")).isNotNull();
+    // One caller ("p1", not a principal id: no display name), with its errors.
+    assertThat(stats.getJsonArray("callers")).hasSize(1);
+    JsonObject caller = stats.getJsonArray("callers").getJsonObject(0);
+    assertThat(caller.getString("principal")).isEqualTo("p1");
+    assertThat(caller.getLong("calls")).isEqualTo(5);
+    assertThat(caller.getLong("errors")).isEqualTo(2);
+    assertThat(caller.getString("displayName")).isNull();
   }
 }

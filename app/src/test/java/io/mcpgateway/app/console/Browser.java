@@ -88,6 +88,19 @@ final class Browser implements AfterTestExecutionCallback, AutoCloseable {
     return ((JavascriptExecutor) driver()).executeScript(script, args);
   }
 
+  /**
+   * Every visible form control of the page has an accessible name (a label, aria-label or aria-labelledby);
+   * returns the ones that do not, described by tag, type and name.
+   */
+  @SuppressWarnings("unchecked")
+  List<String> unlabelledControls() {
+    return (List<String>) js("""
+        return [...document.querySelectorAll('input, select, textarea')]
+          .filter(e => e.type !== 'hidden' && e.offsetParent !== null)
+          .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
+          .map(e => e.tagName + '[' + (e.type || '') + '] ' + (e.name || e.id));""");
+  }
+
   /** Keeps the latest screenshot of a page, for the failure report. */
   void shot(String page) {
     shots.put(page, driver().getScreenshotAs(OutputType.BYTES));

@@ -106,6 +106,7 @@ class ConsoleBrowserTest {
     browser.textIn(id("test-tools"), "echo");
     browser.textIn(id("servers-table"), "circuit closed");
     browser.shot("servers");
+    assertThat(browser.unlabelledControls()).as("unlabelled controls on " + "servers").isEmpty();
 
     // Create a preset, link the server, pick two tools with the search box.
     String slug = "team-" + UUID.randomUUID().toString().substring(0, 6);
@@ -132,6 +133,7 @@ class ConsoleBrowserTest {
     card.findElement(By.cssSelector("button[data-save]")).click();
     browser.textIn(id("status"), "Saved the tools of Fixture");
     browser.shot("preset-servers");
+    assertThat(browser.unlabelledControls()).as("unlabelled controls on " + "preset-servers").isEmpty();
     JsonObject preset = api("GET", "/presets/" + presetId, null, ADMIN);
     assertThat(preset.getJsonArray("servers").getJsonObject(0).getJsonArray("allowedToolNames"))
         .containsExactly("add", "echo");
@@ -143,6 +145,7 @@ class ConsoleBrowserTest {
     assertThat(browser.driver().findElement(id("catalog-table")).getText()).contains("add").doesNotContain("slow");
     browser.visible(id("no-collisions"));
     browser.shot("preset-catalog");
+    assertThat(browser.unlabelledControls()).as("unlabelled controls on " + "preset-catalog").isEmpty();
 
     // Client configuration: the public MCP URL, and a key for this preset made on the spot.
     browser.driver().findElement(By.cssSelector("a[data-tab=connect]")).click();
@@ -156,6 +159,7 @@ class ConsoleBrowserTest {
     assertThat(browser.visible(id("snippet-vs-code")).getText()).contains("\"type\": \"http\"");
     assertThat(browser.visible(id("snippet-claude-desktop")).getText()).contains("mcp-remote");
     browser.shot("preset-connect");
+    assertThat(browser.unlabelledControls()).as("unlabelled controls on " + "preset-connect").isEmpty();
 
     // A real MCP client with that key calls a tool through /mcp/{slug}.
     var transport = HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + node.gatewayPort()).endpoint("/mcp/" + slug)
@@ -182,6 +186,9 @@ class ConsoleBrowserTest {
     assertThat(browser.visible(id("chart-calls-summary")).getText()).startsWith("1 call, 0 errors");
     assertThat(browser.driver().findElement(id("chart-top-callers-summary")).getText()).contains("1");
     browser.shot("preset-usage");
+    assertThat(((Number) browser.js("return document.documentElement.scrollWidth")).intValue())
+        .as("no horizontal scrolling at 1280 px").isLessThanOrEqualTo(1280);
+    assertThat(browser.unlabelledControls()).as("unlabelled controls on " + "preset-usage").isEmpty();
 
     // The audit trail, filtered by event type.
     browser.driver().findElement(By.cssSelector("a[data-tab=audit]")).click();
@@ -191,12 +198,14 @@ class ConsoleBrowserTest {
     browser.waiting().until(d -> d.findElements(By.cssSelector("#audit-table tbody tr")).size() == 1
         && d.findElement(id("audit-table")).getText().contains("preset.created"));
     browser.shot("preset-audit");
+    assertThat(browser.unlabelledControls()).as("unlabelled controls on " + "preset-audit").isEmpty();
 
     // API keys: the preset key is listed with its scope, and can be revoked.
     browser.driver().findElement(By.cssSelector("a[data-nav=keys]")).click();
     browser.textIn(id("keys-table"), slug + " client");
     browser.textIn(id("keys-table"), slug);
     browser.shot("keys");
+    assertThat(browser.unlabelledControls()).as("unlabelled controls on " + "keys").isEmpty();
 
     assertThat(browser.severeLogs()).as("no script errors or CSP violations in the browser console").isEmpty();
   }
@@ -227,6 +236,9 @@ class ConsoleBrowserTest {
     assertThat(((Number) browser.js("return document.documentElement.scrollWidth")).intValue())
         .as("no horizontal scrolling at 390 px").isLessThanOrEqualTo(390);
     browser.shot("member-presets-390");
+    assertThat(browser.unlabelledControls()).isEmpty();
+    // Keyboard: navigation focuses the page heading, so a screen reader announces the new page.
+    assertThat(browser.js("return document.activeElement.tagName")).isEqualTo("H1");
 
     // An admin's preset is not reachable by address either.
     String hidden = api("GET", "/presets?limit=100", null, ADMIN).getJsonArray("items").stream().map(o -> (JsonObject) o)
