@@ -34,7 +34,8 @@ public final class Addresses {
   public static final String SERVER_TOOLS = "mgw.server.tools";
   /**
    * request {@code {v, serverId}} → {@code {serverId, circuit: "closed"|"open"|"half_open"}}: the breaker state of
-   * the upstream as the answering gateway node sees it ("closed" for a server it has not used yet).
+   * the upstream as the answering gateway instance sees it (each instance has its own upstream pool; "closed" for a
+   * server it has not used yet).
    */
   public static final String SERVER_STATUS = "mgw.server.status";
   /**
