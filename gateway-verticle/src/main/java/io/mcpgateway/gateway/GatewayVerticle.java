@@ -68,6 +68,8 @@ public final class GatewayVerticle extends VerticleBase {
   private Pool pool;
   private HttpServer server;
   private UpstreamPool upstreams;
+  /** Names this instance's entries in the node-local circuit map (instances of one deployment share its id). */
+  private final String instanceId = UUID.randomUUID().toString();
   private SessionRegistry sessions;
   private CatalogService catalogs;
   private final PresetStore presets = new PresetStore();
@@ -106,6 +108,7 @@ public final class GatewayVerticle extends VerticleBase {
     }
     var rateLimit = new RateLimitHandler(limiter, config.defaultRateLimitPerMinute());
     upstreams.onToolListChanged(this::upstreamToolsChanged);
+    upstreams.onCircuitChanged(this::circuitChanged);
 
     var bus = vertx.eventBus();
     bus.<JsonObject>consumer(Addresses.PRESET_CHANGED, m -> presetChanged(PresetChanged.fromJson(m.body())));
@@ -175,15 +178,42 @@ public final class GatewayVerticle extends VerticleBase {
         .onFailure(e -> fail(msg, e));
   }
 
-  /** Management's server status: this node's breaker state of the upstream. */
+  /**
+   * Management's server status: the worst breaker state of the upstream over this node's gateway instances.
+   * Each instance has its own pool and breakers; they note non-closed breakers in a node-local map (bounded by
+   * servers × instances, entries removed when a breaker closes or the instance stops), so any instance answers
+   * for all of them.
+   */
   private void serverStatus(Message<JsonObject> msg) {
     UUID id = UUID.fromString(msg.body().getString("serverId"));
-    String circuit = switch (upstreams.breakerState(id)) {
-      case OPEN -> "open";
-      case HALF_OPEN -> "half_open";
-      case CLOSED -> "closed";
-    };
-    msg.reply(new JsonObject().put("serverId", id.toString()).put("circuit", circuit));
+    String prefix = id + "/";
+    int open = 0;
+    int halfOpen = 0;
+    for (var e : circuits().entrySet()) {
+      if (e.getKey().startsWith(prefix)) {
+        if (e.getValue().equals("open")) {
+          open++;
+        } else {
+          halfOpen++;
+        }
+      }
+    }
+    String circuit = open > 0 ? "open" : halfOpen > 0 ? "half_open" : "closed";
+    msg.reply(new JsonObject().put("serverId", id.toString()).put("circuit", circuit)
+        .put("openInstances", open).put("halfOpenInstances", halfOpen));
+  }
+
+  private io.vertx.core.shareddata.LocalMap<String, String> circuits() {
+    return vertx.sharedData().getLocalMap("mgw.upstream.circuits");
+  }
+
+  private void circuitChanged(UUID serverId, io.vertx.circuitbreaker.CircuitBreakerState state) {
+    String key = serverId + "/" + instanceId;
+    switch (state) {
+      case OPEN -> circuits().put(key, "open");
+      case HALF_OPEN -> circuits().put(key, "half_open");
+      case CLOSED -> circuits().remove(key);
+    }
   }
 
   /** Management's view of a preset's exposed catalog, with collision notes. */
@@ -203,6 +233,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    circuits().keySet().stream().filter(k -> k.endsWith("/" + instanceId)).toList().forEach(circuits()::remove);
     if (sessions != null) {
       sessions.close();
     }

@@ -387,6 +387,16 @@ class ManagementApiTest {
     assertThat(status.statusCode()).as(status.bodyAsString()).isEqualTo(200);
     assertThat(status.bodyAsJsonObject().getString("circuit")).isEqualTo("closed");
     assertThat(status.bodyAsJsonObject().getString("serverId")).isEqualTo(id);
+    // Gateway instances note their open breakers node-wide: any instance answers for all of them.
+    var circuits = vertx.sharedData().<String, String>getLocalMap("mgw.upstream.circuits");
+    circuits.put(id + "/another-instance", "open");
+    try {
+      JsonObject open = call(HttpMethod.GET, "/servers/" + id + "/status", ADMIN_KEY, null).bodyAsJsonObject();
+      assertThat(open.getString("circuit")).isEqualTo("open");
+      assertThat(open.getInteger("openInstances")).isEqualTo(1);
+    } finally {
+      circuits.remove(id + "/another-instance");
+    }
     assertThat(call(HttpMethod.PATCH, "/servers/" + id, ADMIN_KEY, new JsonObject().put("name", "Renamed")).statusCode()).isEqualTo(200);
     HttpResponse<Buffer> events = call(HttpMethod.GET, "/servers/" + id + "/events?type=server.", ADMIN_KEY, null);
     assertThat(events.bodyAsJsonObject().getJsonArray("items").stream().map(o -> ((JsonObject) o).getString("type")))

@@ -200,6 +200,20 @@ class ConsoleBrowserTest {
     browser.shot("preset-audit");
     assertThat(browser.unlabelledControls()).as("unlabelled controls on " + "preset-audit").isEmpty();
 
+    // A second server offering "echo" too: the catalog shows the collision as clients will see it.
+    try (HttpFixtureServer twin = HttpFixtureServer.streamable("twin")) {
+      String twinSlug = "twin-" + UUID.randomUUID().toString().substring(0, 6);
+      String twinId = api("POST", "/servers", new JsonObject().put("slug", twinSlug).put("name", "Twin")
+          .put("transport", "streamable_http").put("url", twin.url()), ADMIN).getString("id");
+      api("PUT", "/presets/" + presetId + "/servers/" + twinId, new JsonObject().put("allowedToolNames",
+          new io.vertx.core.json.JsonArray().add("echo")), ADMIN);
+      browser.driver().findElement(By.cssSelector("a[data-tab=catalog]")).click();
+      browser.textIn(id("collisions-table"), "echo");
+      assertThat(browser.driver().findElements(By.cssSelector("#catalog-table tbody tr"))).hasSize(3);
+      browser.shot("preset-catalog-collision");
+      api("DELETE", "/presets/" + presetId + "/servers/" + twinId, null, ADMIN);
+    }
+
     // API keys: the preset key is listed with its scope, and can be revoked.
     browser.driver().findElement(By.cssSelector("a[data-nav=keys]")).click();
     browser.textIn(id("keys-table"), slug + " client");
@@ -218,7 +232,8 @@ class ConsoleBrowserTest {
         .put("principalId", member.getString("id")), ADMIN).getString("key");
     String theirs = "mine-" + UUID.randomUUID().toString().substring(0, 6);
     String adminOnly = "admins-" + UUID.randomUUID().toString().substring(0, 6);
-    api("POST", "/presets", new JsonObject().put("slug", theirs).put("name", "Mine").put("visibility", "private"), memberKey);
+    String mineId = api("POST", "/presets", new JsonObject().put("slug", theirs).put("name", "Mine").put("visibility", "private"), memberKey)
+        .getString("id");
     api("POST", "/presets", new JsonObject().put("slug", adminOnly).put("name", "Not yours").put("visibility", "private"), ADMIN);
 
     // Sign in through the form, at phone width.
@@ -239,6 +254,22 @@ class ConsoleBrowserTest {
     assertThat(browser.unlabelledControls()).isEmpty();
     // Keyboard: navigation focuses the page heading, so a screen reader announces the new page.
     assertThat(browser.js("return document.activeElement.tagName")).isEqualTo("H1");
+
+    // Every page of their own preset fits the phone width (wide tables scroll inside their box).
+    for (String tab : java.util.List.of("settings", "servers", "catalog", "connect", "access", "audit", "usage")) {
+      browser.open(console() + "#/presets/" + mineId + "/" + tab);
+      browser.visible(By.cssSelector("a[data-tab=" + tab + "][aria-current=page]"));
+      if (tab.equals("usage")) {
+        browser.visible(By.cssSelector("#chart-calls-plot canvas"));
+      }
+      browser.shot("member-" + tab + "-390");
+      assertThat(((Number) browser.js("return document.documentElement.scrollWidth")).intValue())
+          .as("no horizontal scrolling of " + tab + " at 390 px").isLessThanOrEqualTo(390);
+      assertThat(browser.unlabelledControls()).as("unlabelled controls on " + tab).isEmpty();
+    }
+    browser.open(console() + "#/keys");
+    browser.visible(By.id("keys-table"));
+    assertThat(((Number) browser.js("return document.documentElement.scrollWidth")).intValue()).isLessThanOrEqualTo(390);
 
     // An admin's preset is not reachable by address either.
     String hidden = api("GET", "/presets?limit=100", null, ADMIN).getJsonArray("items").stream().map(o -> (JsonObject) o)

@@ -103,9 +103,16 @@ public final class UpstreamPool implements Upstreams {
           .openHandler(v -> {
             openedAt = System.nanoTime();
             LOG.warn("circuit OPEN for upstream {}: failing fast for {} s", server.slug(), settings.breakerReset().toSeconds());
+            circuitChanged(server.id(), CircuitBreakerState.OPEN);
           })
-          .halfOpenHandler(v -> LOG.info("circuit HALF-OPEN for upstream {}: trying it again", server.slug()))
-          .closeHandler(v -> LOG.info("circuit CLOSED for upstream {}", server.slug()));
+          .halfOpenHandler(v -> {
+            LOG.info("circuit HALF-OPEN for upstream {}: trying it again", server.slug());
+            circuitChanged(server.id(), CircuitBreakerState.HALF_OPEN);
+          })
+          .closeHandler(v -> {
+            LOG.info("circuit CLOSED for upstream {}", server.slug());
+            circuitChanged(server.id(), CircuitBreakerState.CLOSED);
+          });
     }
   }
 
@@ -113,6 +120,7 @@ public final class UpstreamPool implements Upstreams {
   private final Settings settings;
   private final Map<UUID, Entry> entries = new HashMap<>();
   private final List<Consumer<UUID>> toolListeners = new CopyOnWriteArrayList<>();
+  private final List<java.util.function.BiConsumer<UUID, CircuitBreakerState>> circuitListeners = new CopyOnWriteArrayList<>();
   private final long sweeper;
   private final MeterRegistry registry;
 
@@ -252,6 +260,15 @@ public final class UpstreamPool implements Upstreams {
   @Override
   public void onToolListChanged(Consumer<UUID> listener) {
     toolListeners.add(listener);
+  }
+
+  /** Told of every breaker state change; a server evicted from the pool is reported CLOSED (its breaker is gone). */
+  public void onCircuitChanged(java.util.function.BiConsumer<UUID, CircuitBreakerState> listener) {
+    circuitListeners.add(listener);
+  }
+
+  private void circuitChanged(UUID serverId, CircuitBreakerState state) {
+    circuitListeners.forEach(l -> l.accept(serverId, state));
   }
 
   @Override
@@ -462,6 +479,9 @@ public final class UpstreamPool implements Upstreams {
   }
 
   private Future<Void> closeEntry(Entry e) {
+    if (e.breaker.state() != CircuitBreakerState.CLOSED) {
+      circuitChanged(e.server.id(), CircuitBreakerState.CLOSED);
+    }
     e.breaker.close();
     List<Future<Void>> closing = new ArrayList<>();
     closing.add(closeSlot(e.shared));

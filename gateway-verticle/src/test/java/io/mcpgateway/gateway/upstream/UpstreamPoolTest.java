@@ -95,8 +95,14 @@ class UpstreamPoolTest {
   @Test
   void the_breaker_opens_on_a_dead_upstream_fails_fast_and_recovers() {
     HttpFixtureServer up = HttpFixtureServer.streamable("flaky");
+    List<String> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
     try {
       UpstreamServer s = server(Transport.STREAMABLE_HTTP, up.url(), null, Map.of());
+      pool.onCircuitChanged((id, state) -> {
+        if (id.equals(s.id())) {
+          changes.add(state.name());
+        }
+      });
       assertThat(text(call(s, "echo", new JsonObject().put("text", "a")))).isEqualTo("flaky:echo: a");
       up.stop();
       for (int i = 0; i < 2; i++) {
@@ -107,6 +113,7 @@ class UpstreamPoolTest {
       GatewayException open = catchThrowableOfType(GatewayException.class, () -> call(s, "echo", new JsonObject()));
       assertThat(open.getMessage()).contains(s.slug()).contains("circuit open").contains("retry in");
       assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofMillis(200));
+      assertThat(changes).as("listeners hear the breaker open (the console's circuit badge)").containsExactly("OPEN");
       up.restart();
       Eventually.await("the breaker to close again", Duration.ofSeconds(10), () -> {
         try {
@@ -115,6 +122,7 @@ class UpstreamPoolTest {
           return false;
         }
       });
+      assertThat(changes).containsSubsequence("OPEN", "HALF_OPEN", "CLOSED");
     } finally {
       up.close();
     }

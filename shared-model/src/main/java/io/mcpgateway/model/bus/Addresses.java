@@ -33,9 +33,9 @@ public final class Addresses {
    */
   public static final String SERVER_TOOLS = "mgw.server.tools";
   /**
-   * request {@code {v, serverId}} → {@code {serverId, circuit: "closed"|"open"|"half_open"}}: the breaker state of
-   * the upstream as the answering gateway instance sees it (each instance has its own upstream pool; "closed" for a
-   * server it has not used yet).
+   * request {@code {v, serverId}} → {@code {serverId, circuit: "closed"|"open"|"half_open", openInstances,
+   * halfOpenInstances}}: the worst breaker state of the upstream over the answering node's gateway instances (each
+   * has its own pool and breakers; "closed" when none has an open or half-open one, e.g. a server not used yet).
    */
   public static final String SERVER_STATUS = "mgw.server.status";
   /**
