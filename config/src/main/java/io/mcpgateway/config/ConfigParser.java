@@ -67,7 +67,8 @@ public final class ConfigParser {
         integer("MGW_CLUSTER_PORT", 1, 65535),
         list("MGW_CLUSTER_MEMBERS"),
         text("MGW_CLUSTER_KUBERNETES_SERVICE_DNS", ""));
-    var upstream = new GatewayConfig.Upstream(duration("MGW_TOOL_CALL_TIMEOUT"), duration("MGW_CATALOG_TIMEOUT"));
+    var upstream = new GatewayConfig.Upstream(duration("MGW_TOOL_CALL_TIMEOUT"), duration("MGW_CATALOG_TIMEOUT"),
+        longValue("MGW_UPSTREAM_MAX_MESSAGE", 64 * 1024, 256L * 1024 * 1024), duration("MGW_UPSTREAM_SSE_RETRY_FLOOR"));
     return new GatewayConfig(
         http,
         database,

@@ -51,7 +51,11 @@ public record GatewayConfig(
    */
   public record Cluster(boolean enabled, String host, int port, List<String> members, String kubernetesServiceDns) {}
 
-  public record Upstream(Duration toolCallTimeout, Duration catalogTimeout) {}
+  /**
+   * {@code maxMessageBytes} bounds one upstream message: a JSON response body, one SSE event (and so one line),
+   * one stdio line. {@code sseRetryFloor} is the shortest reconnect delay an upstream's SSE {@code retry} may ask for.
+   */
+  public record Upstream(Duration toolCallTimeout, Duration catalogTimeout, long maxMessageBytes, Duration sseRetryFloor) {}
 
   /**
    * How the data plane spreads over cores and nodes: {@code gatewayInstances} event-loop instances of the

@@ -16,6 +16,7 @@ import java.time.Duration;
 import io.mcpgateway.gateway.ratelimit.RateLimitHandler;
 import io.mcpgateway.gateway.session.SessionRegistry;
 import io.mcpgateway.gateway.session.SessionTokens;
+import io.mcpgateway.gateway.upstream.UpstreamLimits;
 import io.mcpgateway.gateway.upstream.UpstreamPool;
 import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.NodeSettings;
@@ -93,7 +94,11 @@ public final class GatewayVerticle extends VerticleBase {
     GatewayConfig config = node.config();
     pool = Database.pool(vertx, node.pg());
     upstreams = new UpstreamPool(vertx,
-        UpstreamPool.Settings.defaults(config.upstream().toolCallTimeout(), config.upstream().catalogTimeout()));
+        UpstreamPool.Settings.defaults(config.upstream().toolCallTimeout(), config.upstream().catalogTimeout())
+            .withLimits(UpstreamLimits.defaults().withControlTimeout(config.upstream().catalogTimeout())
+                .withMaxMessageBytes((int) config.upstream().maxMessageBytes())
+                .withSseRetryFloor(config.upstream().sseRetryFloor())
+                .withNetwork(io.mcpgateway.model.net.PrivateNetworkPolicy.of(config.security().privateNetworkAllowlist()))));
     catalogs = new CatalogService(pool, new UpstreamServerStore(node.secrets()), upstreams, config.upstream().catalogTimeout());
     sessions = new SessionRegistry(vertx, shared.tokens(), config.sessionIdleTimeout());
     var endpoint = new StreamableHttpEndpoint(new McpDispatcher(vertx, catalogs, upstreams), sessions);

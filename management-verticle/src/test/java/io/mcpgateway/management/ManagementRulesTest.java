@@ -216,6 +216,46 @@ class ManagementRulesTest {
   }
 
   @Test
+  void every_host_form_a_resolver_reads_as_a_private_address_is_refused_to_non_admins() {
+    for (String url : List.of("http://0177.0.0.1/mcp", "http://0x7f.0.0.1/mcp", "http://2130706433/mcp", "http://127.1/mcp",
+        "http://127.0.0.1./mcp", "http://0251.0376.0251.0376/latest/meta-data", "http://[::ffff:127.0.0.1]/mcp",
+        "http://localhost./mcp")) {
+      HttpResponse<Buffer> refused = call(HttpMethod.POST, "/servers", alice, server(alice, slug("oct")).put("url", url));
+      // 403 names the private address; 400: java.net.URI finds no host in it at all (e.g. 0x7f.0.0.1). Never 201.
+      assertThat(refused.statusCode()).as(url + ": " + refused.bodyAsString()).isIn(400, 403);
+    }
+    HttpResponse<Buffer> admin = call(HttpMethod.POST, "/servers", ADMIN_KEY, server(ADMIN_KEY, slug("adm")).put("url", "http://0177.0.0.1/mcp"));
+    assertThat(admin.statusCode()).as("admins may").isEqualTo(201);
+  }
+
+  @Test
+  void a_url_change_requires_the_stored_header_values_again() {
+    JsonObject created = created(call(HttpMethod.POST, "/servers", alice, server(alice, slug("mv"))
+        .put("headers", new JsonObject().put("Authorization", "Bearer moving-secret-1").put("X-Team", "team-value-22"))));
+    String id = created.getString("id");
+    var store = new UpstreamServerStore(box);
+    JsonObject read = call(HttpMethod.GET, "/servers/" + id, alice, null).bodyAsJsonObject();
+    String elsewhere = "http://93.184.215.14/mcp";
+    for (JsonObject patch : List.of(read.copy().put("url", elsewhere), new JsonObject().put("url", elsewhere))) {
+      HttpResponse<Buffer> moved = call(HttpMethod.PATCH, "/servers/" + id, alice, patch);
+      assertThat(moved.statusCode()).as(moved.bodyAsString()).isEqualTo(422);
+      assertThat(moved.bodyAsJsonObject().getJsonArray("errors").stream().map(e -> ((JsonObject) e).getString("field")))
+          .containsExactly("headers.Authorization", "headers.X-Team");
+      assertThat(moved.bodyAsJsonObject().getString("detail")).contains("url changes").doesNotContain("moving-secret-1");
+    }
+    assertThat(store.findById(pool, UUID.fromString(id)).await().orElseThrow().url()).isNotEqualTo(elsewhere);
+    // Sending the values again (or dropping them) moves it.
+    HttpResponse<Buffer> resent = call(HttpMethod.PATCH, "/servers/" + id, alice, new JsonObject().put("url", elsewhere)
+        .put("headers", new JsonObject().put("Authorization", "Bearer moving-secret-1")));
+    assertThat(resent.statusCode()).as(resent.bodyAsString()).isEqualTo(200);
+    assertThat(store.findById(pool, UUID.fromString(id)).await().orElseThrow().secrets().headers())
+        .containsExactlyEntriesOf(java.util.Map.of("Authorization", "Bearer moving-secret-1"));
+    // A PATCH that keeps the URL still keeps the masked values.
+    JsonObject again = call(HttpMethod.GET, "/servers/" + id, alice, null).bodyAsJsonObject();
+    assertThat(call(HttpMethod.PATCH, "/servers/" + id, alice, again.copy().put("name", "same url")).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void every_list_pages_with_limit_and_cursor() {
     String carolId = created(call(HttpMethod.POST, "/principals", ADMIN_KEY, new JsonObject().put("subject", slug("carol")))).getString("id");
     String carol = created(call(HttpMethod.POST, "/api-keys", ADMIN_KEY, new JsonObject().put("name", "c").put("principalId", carolId))).getString("key");

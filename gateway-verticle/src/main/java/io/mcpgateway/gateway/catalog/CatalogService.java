@@ -104,11 +104,18 @@ public final class CatalogService {
     catalogs.invalidateIf(p -> p.id().equals(presetId));
   }
 
-  /** A server's configuration changed: drop its connection, its record and every catalog. */
+  /**
+   * A server's record changed: drop its record and every catalog. Its connection is replaced only when what the
+   * connection uses changed (a new name or description keeps the calls in flight), and closed when the server
+   * is gone or no longer active; a replaced or closed connection drains its calls first.
+   */
   public Future<Void> serverChanged(UUID serverId) {
     serversById.invalidate(serverId);
     catalogs.invalidateAll();
-    return upstreams.evict(serverId);
+    return server(serverId)
+        .compose(found -> found.isPresent() && found.get().active() ? upstreams.changed(found.get())
+            : upstreams.evict(serverId))
+        .recover(e -> upstreams.evict(serverId));
   }
 
   /** An upstream announced a new tool list: catalogs are rebuilt on next use. */

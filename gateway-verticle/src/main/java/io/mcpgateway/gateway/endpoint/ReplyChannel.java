@@ -9,12 +9,20 @@ import io.vertx.ext.web.RoutingContext;
  * The answer to one POSTed request (transports §Sending Messages to the Server): plain JSON when the
  * response is all there is, an SSE stream as soon as a notification for the request must go first (progress,
  * log messages) and the client accepts {@code text/event-stream}.
+ *
+ * <p>Back-pressure: progress and log notifications are advisory, so while the caller's connection cannot take
+ * more (its write queue is full: the caller reads slower than the upstream reports) they are dropped, not
+ * queued; the response itself is always written. What the gateway holds for one slow caller is thus the
+ * connection's write queue plus one message, however fast an upstream floods it.
  */
 final class ReplyChannel {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReplyChannel.class);
+
   private final RoutingContext ctx;
   private final boolean sseAccepted;
   private final boolean ssePreferred;
   private boolean streaming;
+  private long dropped;
 
   /** {@code ssePreferred}: the client listed text/event-stream before application/json in Accept. */
   ReplyChannel(RoutingContext ctx, boolean sseAccepted, boolean ssePreferred) {
@@ -29,7 +37,18 @@ final class ReplyChannel {
       return;
     }
     startStream(response);
+    if (response.writeQueueFull()) {
+      if (dropped++ == 0) {
+        LOG.debug("caller reads slower than its notifications arrive; dropping them until it catches up");
+      }
+      return;
+    }
     response.write(event(notification));
+  }
+
+  /** Notifications dropped because the caller's connection was not taking more. */
+  long dropped() {
+    return dropped;
   }
 
   private void startStream(HttpServerResponse response) {

@@ -21,6 +21,8 @@ import java.util.Map;
  * the URL to POST messages to; every server message (responses included) arrives on that stream.
  */
 final class LegacySseTransport extends Transport {
+  private final Vertx vertx;
+  private final UpstreamLimits limits;
   private final String name;
   private final String url;
   private final Map<String, String> headers;
@@ -29,18 +31,31 @@ final class LegacySseTransport extends Transport {
   private String endpoint;
   private boolean closed;
 
-  LegacySseTransport(Vertx vertx, String name, String url, Map<String, String> headers) {
+  LegacySseTransport(Vertx vertx, String name, String url, Map<String, String> headers, UpstreamLimits limits) {
+    this.vertx = vertx;
+    this.limits = limits;
     this.name = name;
     this.url = url;
     this.headers = headers;
-    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5000),
+    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5000)
+            .setIdleTimeout((int) limits.streamIdleTimeout().toSeconds()),
         new PoolOptions().setHttp1MaxSize(32));
   }
 
   @Override
   Future<Void> open() {
     Promise<Void> ready = Promise.promise();
-    client.request(options(HttpMethod.GET, url))
+    // A server that opens the stream but never names its endpoint must not hold the connection attempt forever.
+    long waited = vertx.setTimer(limits.controlTimeout().toMillis(), t -> {
+      if (ready.tryFail(new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, "upstream \"" + name
+          + "\" sent no endpoint event within " + limits.controlTimeout().toMillis() + " ms"))) {
+        if (stream != null) {
+          stream.request().reset();
+        }
+      }
+    });
+    ready.future().onComplete(ar -> vertx.cancelTimer(waited));
+    guard.route(options(HttpMethod.GET, url)).compose(client::request)
         .compose(req -> req.putHeader("Accept", "text/event-stream").send())
         .onSuccess(resp -> {
           if (resp.statusCode() != 200) {
@@ -50,7 +65,7 @@ final class LegacySseTransport extends Transport {
             return;
           }
           stream = resp;
-          var parser = new SseParser(event -> {
+          var parser = new SseParser(limits.maxMessageBytes(), event -> {
             if ("endpoint".equals(event.name())) {
               URI base = URI.create(url);
               URI target = base.resolve(event.data().trim());
@@ -70,6 +85,10 @@ final class LegacySseTransport extends Transport {
                 // not a JSON-RPC message
               }
             }
+          }, limit -> {
+            // The stream does not say which request an event answers: every pending one fails rather than wait.
+            ready.tryFail(BoundedBody.tooLarge(name, limit));
+            inbound.failed(null, BoundedBody.tooLarge(name, limit));
           });
           resp.handler(parser::feed);
           resp.endHandler(v -> lost(ready, "the SSE stream ended"));
@@ -92,9 +111,11 @@ final class LegacySseTransport extends Transport {
     if (endpoint == null) {
       return Future.failedFuture(new IOException("no message endpoint yet"));
     }
-    return client.request(options(HttpMethod.POST, endpoint))
+    // The answer comes on the stream; the POST itself is acknowledged at once (202), so it gets the control timeout.
+    return guard.route(options(HttpMethod.POST, endpoint).setIdleTimeout(limits.controlTimeout().toMillis()))
+        .compose(client::request)
         .compose(req -> req.putHeader("Content-Type", "application/json").send(message.toBuffer()))
-        .compose(resp -> resp.body().compose(body -> resp.statusCode() < 300 ? Future.<Void>succeededFuture()
+        .compose(resp -> BoundedBody.head(resp, 4096).compose(body -> resp.statusCode() < 300 ? Future.<Void>succeededFuture()
             : Future.failedFuture(new GatewayException(resp.statusCode() >= 500 || resp.statusCode() == 401
                 || resp.statusCode() == 403 || resp.statusCode() == 429 ? ErrorCode.UPSTREAM_UNAVAILABLE
                 : ErrorCode.INVALID_INPUT, "upstream \"" + name + "\" answered HTTP " + resp.statusCode()))));

@@ -65,6 +65,7 @@ final class McpClientConnection {
   private Handler<Throwable> onClosed = e -> { };
   private JsonObject serverInfo = new JsonObject();
   private String protocolVersion;
+  private Promise<Void> drained;
 
   /** Bounds the upstream's unanswered requests to its client; more are refused at once. */
   static final int MAX_SERVER_REQUESTS = 32;
@@ -91,6 +92,18 @@ final class McpClientConnection {
         Pending p = related instanceof Number n ? pending.get(n.longValue()) : null;
         if (p != null) {
           fail(p, unavailable("closed the response stream without answering " + p.method));
+        }
+      }
+
+      @Override
+      public void failed(Object related, Throwable cause) {
+        if (related instanceof Number n) {
+          Pending p = pending.get(n.longValue());
+          if (p != null) {
+            fail(p, cause);
+          }
+        } else if (related == null) {
+          new ArrayList<>(pending.values()).forEach(p -> fail(p, cause));
         }
       }
     }, this::transportClosed);
@@ -406,8 +419,28 @@ final class McpClientConnection {
     open.forEach(r -> r.cancel(reason));
   }
 
+  /**
+   * Retires the connection: requests already sent keep their answers (at most {@code grace}), then it closes. A
+   * replaced connection drains this way so that editing a server does not cut the calls in flight.
+   */
+  Future<Void> closeWhenIdle(Duration grace) {
+    if (closed || pending.isEmpty()) {
+      return close();
+    }
+    if (drained == null) {
+      drained = Promise.promise();
+      long timer = vertx.setTimer(Math.max(1, grace.toMillis()), t -> close());
+      drained.future().onComplete(ar -> vertx.cancelTimer(timer));
+    }
+    return drained.future().transform(ar -> close());
+  }
+
   private void finish(Pending p) {
     pending.remove(p.id);
+    if (drained != null && pending.isEmpty()) {
+      Promise<Void> done = drained;
+      vertx.runOnContext(v -> done.tryComplete()); // not from inside the delivery of the last answer
+    }
     if (p.progressToken != null) {
       byProgressToken.remove(p.progressToken);
     }

@@ -5,9 +5,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,20 +26,22 @@ import org.slf4j.LoggerFactory;
  */
 final class StdioTransport extends Transport {
   private static final Logger LOG = LoggerFactory.getLogger(StdioTransport.class);
-  private static final int MAX_LINE = 16 * 1024 * 1024;
 
   private final Vertx vertx;
   private final String name;
   private final String command;
   private final List<String> args;
   private final Map<String, String> env;
+  private final int maxLine;
   private Context context;
   private Process process;
   private ExecutorService writer;
   private OutputStream stdin;
   private volatile boolean closing;
 
-  StdioTransport(Vertx vertx, String name, String command, List<String> args, Map<String, String> env) {
+  StdioTransport(Vertx vertx, String name, String command, List<String> args, Map<String, String> env,
+      UpstreamLimits limits) {
+    this.maxLine = limits.maxMessageBytes();
     this.vertx = vertx;
     this.name = name;
     this.command = command;
@@ -85,26 +86,13 @@ final class StdioTransport extends Transport {
     });
   }
 
+  /**
+   * Reads newline-delimited messages holding at most {@code maxLine} bytes of one line: the rest of a longer line
+   * is skipped as it is read (never buffered) and the pending requests fail with "response too large".
+   */
   private void readStdout() {
-    try (var in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = in.readLine()) != null) {
-        if (line.isBlank()) {
-          continue;
-        }
-        if (line.length() > MAX_LINE) {
-          LOG.warn("stdio upstream {} sent a line over {} bytes; ignored", name, MAX_LINE);
-          continue;
-        }
-        final String message = line;
-        context.runOnContext(v -> {
-          try {
-            inbound.message(new JsonObject(message), null);
-          } catch (RuntimeException e) {
-            LOG.debug("stdio upstream {} wrote a non-JSON line to stdout; ignored", name);
-          }
-        });
-      }
+    try (InputStream in = process.getInputStream()) {
+      new LineReader(maxLine, this::line, this::lineTooLarge).readAll(in);
     } catch (IOException e) {
       if (!closing) {
         LOG.debug("stdio upstream {} stdout closed: {}", name, e.getMessage());
@@ -112,12 +100,83 @@ final class StdioTransport extends Transport {
     }
   }
 
-  private void readStderr() {
-    try (var err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = err.readLine()) != null) {
-        LOG.info("[{} stderr] {}", name, line.length() > 500 ? line.substring(0, 500) + "..." : line);
+  private void line(String line) {
+    if (line.isBlank()) {
+      return;
+    }
+    context.runOnContext(v -> {
+      try {
+        inbound.message(new JsonObject(line), null);
+      } catch (RuntimeException e) {
+        LOG.debug("stdio upstream {} wrote a non-JSON line to stdout; ignored", name);
       }
+    });
+  }
+
+  private void lineTooLarge() {
+    LOG.warn("stdio upstream {} wrote a line over {} bytes; skipped", name, maxLine);
+    // stdio does not say which request a line answers, and its id may come after the bound: fail them all now.
+    context.runOnContext(v -> inbound.failed(null, BoundedBody.tooLarge(name, maxLine)));
+  }
+
+  /** Splits a byte stream into UTF-8 lines of at most {@code max} bytes (LF or CRLF), decoding only whole lines. */
+  static final class LineReader {
+    private final int max;
+    private final java.util.function.Consumer<String> onLine;
+    private final Runnable onTooLarge;
+
+    LineReader(int max, java.util.function.Consumer<String> onLine, Runnable onTooLarge) {
+      this.max = max;
+      this.onLine = onLine;
+      this.onTooLarge = onTooLarge;
+    }
+
+    void readAll(InputStream in) throws IOException {
+      byte[] chunk = new byte[64 * 1024];
+      var line = new java.io.ByteArrayOutputStream();
+      boolean skipping = false;
+      int n;
+      while ((n = in.read(chunk)) >= 0) {
+        int start = 0;
+        for (int i = 0; i < n; i++) {
+          if (chunk[i] != '\n') {
+            continue;
+          }
+          if (!skipping) {
+            if (line.size() + (i - start) > max) {
+              onTooLarge.run();
+            } else {
+              line.write(chunk, start, i - start);
+              emit(line);
+            }
+          }
+          line.reset();
+          skipping = false;
+          start = i + 1;
+        }
+        if (!skipping && start < n) {
+          if (line.size() + (n - start) > max) {
+            skipping = true;
+            line.reset();
+            onTooLarge.run();
+          } else {
+            line.write(chunk, start, n - start);
+          }
+        }
+      }
+    }
+
+    private void emit(java.io.ByteArrayOutputStream line) {
+      byte[] bytes = line.toByteArray();
+      int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+      onLine.accept(new String(bytes, 0, length, StandardCharsets.UTF_8));
+    }
+  }
+
+  private void readStderr() {
+    try (InputStream err = process.getErrorStream()) {
+      new LineReader(64 * 1024, line -> LOG.info("[{} stderr] {}", name, line.length() > 500 ? line.substring(0, 500) + "..." : line),
+          () -> LOG.info("[{} stderr] (a line over 64 KiB, skipped)", name)).readAll(err);
     } catch (IOException ignored) {
       // the process ended
     }

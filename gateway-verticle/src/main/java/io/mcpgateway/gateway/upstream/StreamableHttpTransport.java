@@ -15,7 +15,9 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +35,7 @@ final class StreamableHttpTransport extends Transport {
   private final String name;
   private final String url;
   private final Map<String, String> headers;
+  private final UpstreamLimits limits;
   private final HttpClient client;
   private final Map<Object, HttpClientRequest> inFlight = new HashMap<>();
   private String sessionId;
@@ -41,13 +44,15 @@ final class StreamableHttpTransport extends Transport {
   private String lastGetEventId;
   private boolean closed;
 
-  StreamableHttpTransport(Vertx vertx, String name, String url, Map<String, String> headers) {
+  StreamableHttpTransport(Vertx vertx, String name, String url, Map<String, String> headers, UpstreamLimits limits) {
     this.vertx = vertx;
     this.name = name;
     this.url = url;
     this.headers = headers;
+    this.limits = limits;
     this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-            .setConnectTimeout(5000).setShared(false),
+            .setConnectTimeout(5000).setShared(false)
+            .setIdleTimeout((int) limits.streamIdleTimeout().toSeconds()),
         new PoolOptions().setHttp1MaxSize(64));
   }
 
@@ -59,7 +64,12 @@ final class StreamableHttpTransport extends Transport {
   @Override
   Future<Void> send(JsonObject message) {
     Object id = message.containsKey("method") ? message.getValue("id") : null;
-    return client.request(options(HttpMethod.POST))
+    // A request is bounded by its call's own timer (abandon() resets it); anything else by the control timeout.
+    RequestOptions options = options(HttpMethod.POST);
+    if (id == null) {
+      options.setIdleTimeout(limits.controlTimeout().toMillis());
+    }
+    return guard.route(options).compose(client::request)
         .compose(req -> {
           if (id != null) {
             inFlight.put(id, req);
@@ -93,7 +103,7 @@ final class StreamableHttpTransport extends Transport {
       return Future.failedFuture(new SessionExpired(name));
     }
     if (status >= 300) {
-      return resp.body().compose(body -> {
+      return BoundedBody.head(resp, 4096).compose(body -> {
         inFlight.remove(id);
         if (status == 401 || status == 403) {
           // The gateway's configured credentials were refused: nothing the caller can fix, so not a client error.
@@ -101,15 +111,16 @@ final class StreamableHttpTransport extends Transport {
               "upstream \"" + name + "\" rejected the gateway's credentials (HTTP " + status + "); check the server's headers"));
         }
         ErrorCode code = status >= 500 || status == 429 ? ErrorCode.UPSTREAM_UNAVAILABLE : ErrorCode.INVALID_INPUT;
-        return Future.failedFuture(new GatewayException(code,
-            "upstream \"" + name + "\" answered HTTP " + status + excerpt(body)));
+        // The body stays in the operator's log: the caller may be anyone, and the body may be an internal page.
+        LOG.info("upstream {} answered HTTP {}{}", name, status, excerpt(body));
+        return Future.failedFuture(new GatewayException(code, "upstream \"" + name + "\" answered HTTP " + status));
       });
     }
     if (type.startsWith("text/event-stream")) {
       new RequestStream(id).consume(resp);
       return Future.succeededFuture();
     }
-    return resp.body().map(body -> {
+    return BoundedBody.read(resp, name, limits.maxMessageBytes()).map(body -> {
       inFlight.remove(id);
       if (body.length() > 0 && type.startsWith("application/json")) {
         deliver(body.toString(), id);
@@ -135,7 +146,17 @@ final class StreamableHttpTransport extends Transport {
 
     RequestStream(Object id) {
       this.id = id;
-      this.parser = new SseParser(event -> answered |= deliver(event.data(), id));
+      this.parser = new SseParser(limits.maxMessageBytes(), event -> answered |= deliver(event.data(), id), limit -> {
+        // The event is dropped as it streams in; the call fails now and the stream is let go.
+        answered = true;
+        HttpClientRequest req = inFlight.remove(id);
+        if (id != null) {
+          inbound.failed(id, BoundedBody.tooLarge(name, limit));
+        }
+        if (req != null) {
+          req.reset();
+        }
+      });
     }
 
     void consume(HttpClientResponse resp) {
@@ -155,15 +176,14 @@ final class StreamableHttpTransport extends Transport {
         return;
       }
       resumes++;
-      long wait = parser.retryMillis() >= 0 ? parser.retryMillis() : 1000;
-      vertx.setTimer(Math.max(1, wait), t -> resume());
+      vertx.setTimer(parser.reconnectDelayMillis(limits.sseRetryFloor().toMillis(), 1000), t -> resume());
     }
 
     private void resume() {
       if (closed || !inFlight.containsKey(id)) {
         return;
       }
-      client.request(options(HttpMethod.GET))
+      guard.route(options(HttpMethod.GET)).compose(client::request)
           .compose(req -> {
             inFlight.put(id, req);
             return req.putHeader("Accept", "text/event-stream").putHeader("Last-Event-ID", parser.lastEventId()).send();
@@ -228,7 +248,7 @@ final class StreamableHttpTransport extends Transport {
     if (closed || sessionId == null) {
       return;
     }
-    client.request(options(HttpMethod.GET))
+    guard.route(options(HttpMethod.GET)).compose(client::request)
         .compose(req -> {
           req.putHeader("Accept", "text/event-stream");
           if (lastGetEventId != null) {
@@ -243,19 +263,28 @@ final class StreamableHttpTransport extends Transport {
             return;
           }
           getStream = resp;
-          var parser = new SseParser(event -> deliver(event.data(), null));
+          var parser = new SseParser(limits.maxMessageBytes(), event -> deliver(event.data(), null),
+              limit -> LOG.warn("upstream {} sent an event over {} bytes on its GET stream; dropped", name, limit));
           resp.handler(parser::feed);
-          resp.endHandler(v -> {
-            getStream = null;
-            if (!closed) {
-              // transports §Listening for Messages: honour the server's retry; resume where the stream stopped.
-              lastGetEventId = parser.lastEventId();
-              vertx.setTimer(parser.retryMillis() > 0 ? parser.retryMillis() : 1000, t -> openGetStream());
-            }
-          });
-          resp.exceptionHandler(e -> getStream = null);
+          resp.endHandler(v -> getStreamEnded(resp, parser));
+          resp.exceptionHandler(e -> getStreamEnded(resp, parser));
         })
         .onFailure(e -> LOG.debug("upstream {} GET stream unavailable: {}", name, e.getMessage()));
+  }
+
+  /**
+   * transports §Listening for Messages: reopen after the server's {@code retry} (never sooner than the floor: a
+   * {@code retry: 1} must not make the gateway reconnect every millisecond), resuming where the stream stopped.
+   */
+  private void getStreamEnded(HttpClientResponse resp, SseParser parser) {
+    if (getStream != resp) {
+      return;
+    }
+    getStream = null;
+    if (!closed) {
+      lastGetEventId = parser.lastEventId();
+      vertx.setTimer(parser.reconnectDelayMillis(limits.sseRetryFloor().toMillis(), 1000), t -> openGetStream());
+    }
   }
 
   @Override
@@ -269,10 +298,13 @@ final class StreamableHttpTransport extends Transport {
   @Override
   Future<Void> close() {
     closed = true;
-    inFlight.values().forEach(HttpClientRequest::reset);
+    List<HttpClientRequest> open = new ArrayList<>(inFlight.values()); // a reset's handlers touch inFlight
     inFlight.clear();
+    open.forEach(HttpClientRequest::reset);
     Future<Void> ended = sessionId == null ? Future.succeededFuture()
-        : client.request(options(HttpMethod.DELETE)).compose(HttpClientRequest::send)
+        : guard.route(options(HttpMethod.DELETE).setIdleTimeout(limits.controlTimeout().toMillis())
+                .setConnectTimeout(limits.controlTimeout().toMillis())).compose(client::request)
+            .compose(HttpClientRequest::send)
             .compose(HttpClientResponse::end)
             .recover(e -> Future.succeededFuture());
     return ended.eventually(client::close);

@@ -15,10 +15,23 @@ abstract class Transport {
 
     /** The stream of a request ended; a request still unanswered will not be answered on it. */
     default void streamEnded(Object relatedRequestId) {}
+
+    /**
+     * The upstream sent something the gateway will not take (a message over the size bound): fail the request
+     * it answered, or, when the transport cannot tell which ({@code relatedRequestId} null), every pending one.
+     */
+    default void failed(Object relatedRequestId, Throwable cause) {}
   }
 
   protected Inbound inbound;
+  /** Where HTTP transports may connect (SSRF at connect time); stdio ignores it. */
+  protected ConnectGuard guard = ConnectGuard.trusted();
   protected Handler<Throwable> closedHandler = e -> { };
+
+  final Transport guardedBy(ConnectGuard guard) {
+    this.guard = guard;
+    return this;
+  }
 
   final void bind(Inbound inbound, Handler<Throwable> closedHandler) {
     this.inbound = inbound;

@@ -23,6 +23,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,18 +48,34 @@ public final class UpstreamPool implements Upstreams {
     return a.compareTo(b) >= 0 ? a : b;
   }
 
+  /** The first half-open probe comes this soon after the circuit opens; each failed probe doubles the wait. */
+  static final Duration FIRST_PROBE = Duration.ofSeconds(1);
+
   /**
    * Breaker and lifecycle tuning; {@link #defaults} are what production uses. {@code maxIsolatedPerServer}
    * bounds the upstream sessions owned by single downstream sessions (see {@link Upstreams}) per server.
+   * {@code breakerReset} is the longest wait between half-open probes (they start at {@link #FIRST_PROBE} and
+   * double while the upstream stays down). {@code limits}: what an upstream may make the gateway hold or wait for.
    */
   public record Settings(Duration toolCallTimeout, Duration catalogTimeout, int breakerMaxFailures,
-      Duration breakerReset, Duration idleStop, Duration maxBackoff, int maxIsolatedPerServer) {
+      Duration breakerReset, Duration idleStop, Duration maxBackoff, int maxIsolatedPerServer, UpstreamLimits limits) {
     public static final int DEFAULT_MAX_ISOLATED_PER_SERVER = 64;
+
+    public Settings(Duration toolCallTimeout, Duration catalogTimeout, int breakerMaxFailures,
+        Duration breakerReset, Duration idleStop, Duration maxBackoff, int maxIsolatedPerServer) {
+      this(toolCallTimeout, catalogTimeout, breakerMaxFailures, breakerReset, idleStop, maxBackoff,
+          maxIsolatedPerServer, UpstreamLimits.defaults().withControlTimeout(catalogTimeout));
+    }
 
     public Settings(Duration toolCallTimeout, Duration catalogTimeout, int breakerMaxFailures,
         Duration breakerReset, Duration idleStop, Duration maxBackoff) {
       this(toolCallTimeout, catalogTimeout, breakerMaxFailures, breakerReset, idleStop, maxBackoff,
           DEFAULT_MAX_ISOLATED_PER_SERVER);
+    }
+
+    public Settings withLimits(UpstreamLimits limits) {
+      return new Settings(toolCallTimeout, catalogTimeout, breakerMaxFailures, breakerReset, idleStop, maxBackoff,
+          maxIsolatedPerServer, limits);
     }
 
     public static Settings defaults(Duration toolCallTimeout, Duration catalogTimeout) {
@@ -83,8 +103,14 @@ public final class UpstreamPool implements Upstreams {
   }
 
   private final class Entry {
-    final UpstreamServer server;
+    /** The latest record: its name or description may change under a live connection, which keeps serving. */
+    UpstreamServer server;
     final CircuitBreaker breaker;
+    /** The breaker state as a number (0 closed, 1 half-open, 2 open) for the gauge, read on the scrape thread. */
+    final AtomicInteger gaugeState;
+    /** Consecutive times the circuit opened without closing in between: the probe backoff grows with it. */
+    int opens;
+    long nextProbeAt;
     final Slot shared = new Slot(null);
     /** Upstream sessions owned by downstream sessions, by downstream session id; bounded. */
     final Map<String, Slot> isolated = new HashMap<>();
@@ -95,24 +121,39 @@ public final class UpstreamPool implements Upstreams {
 
     Entry(UpstreamServer server) {
       this.server = server;
+      this.gaugeState = breakerStates.computeIfAbsent(server.id(), id -> new AtomicInteger());
+      this.gaugeState.set(0);
       this.breaker = CircuitBreaker.create("upstream-" + server.slug(), vertx, new CircuitBreakerOptions()
               .setMaxFailures(settings.breakerMaxFailures())
               .setTimeout(-1)
-              .setResetTimeout(settings.breakerReset().toMillis()))
+              .setResetTimeout(Math.min(FIRST_PROBE.toMillis(), settings.breakerReset().toMillis())))
           .failurePolicy(UpstreamPool::countsAsFailure)
           .openHandler(v -> {
             openedAt = System.nanoTime();
-            LOG.warn("circuit OPEN for upstream {}: failing fast for {} s", server.slug(), settings.breakerReset().toSeconds());
-            circuitChanged(server.id(), CircuitBreakerState.OPEN);
+            opens++;
+            long wait = probeWait(opens);
+            nextProbeAt = openedAt + Duration.ofMillis(wait).toNanos();
+            gaugeState.set(2);
+            LOG.warn("circuit OPEN for upstream {}: failing fast, next trial in {} ms", this.server.slug(), wait);
+            circuitChanged(this.server.id(), CircuitBreakerState.OPEN);
           })
           .halfOpenHandler(v -> {
-            LOG.info("circuit HALF-OPEN for upstream {}: trying it again", server.slug());
-            circuitChanged(server.id(), CircuitBreakerState.HALF_OPEN);
+            gaugeState.set(1);
+            LOG.info("circuit HALF-OPEN for upstream {}: trying it again", this.server.slug());
+            circuitChanged(this.server.id(), CircuitBreakerState.HALF_OPEN);
           })
           .closeHandler(v -> {
-            LOG.info("circuit CLOSED for upstream {}", server.slug());
-            circuitChanged(server.id(), CircuitBreakerState.CLOSED);
+            opens = 0;
+            gaugeState.set(0);
+            LOG.info("circuit CLOSED for upstream {}", this.server.slug());
+            circuitChanged(this.server.id(), CircuitBreakerState.CLOSED);
           });
+    }
+
+    /** 1 s, 2 s, 4 s ... up to {@code breakerReset}: recovery follows the upstream, a dead one is not hammered. */
+    private long probeWait(int opens) {
+      long first = Math.min(FIRST_PROBE.toMillis(), settings.breakerReset().toMillis());
+      return Math.min(settings.breakerReset().toMillis(), first << Math.min(20, opens - 1));
     }
   }
 
@@ -123,6 +164,11 @@ public final class UpstreamPool implements Upstreams {
   private final List<java.util.function.BiConsumer<UUID, CircuitBreakerState>> circuitListeners = new CopyOnWriteArrayList<>();
   private final long sweeper;
   private final MeterRegistry registry;
+  /** Gauge values, computed on the pool's context and read by the Prometheus scrape thread (never the maps). */
+  private final AtomicLong sharedOpen = new AtomicLong();
+  private final AtomicLong isolatedOpen = new AtomicLong();
+  /** Per server (kept for the gauges, which hold their state weakly): one number per server this node used. */
+  private final Map<UUID, AtomicInteger> breakerStates = new java.util.concurrent.ConcurrentHashMap<>();
 
   public UpstreamPool(Vertx vertx, Settings settings) {
     this(vertx, settings, BackendRegistries.getDefaultNow());
@@ -136,11 +182,11 @@ public final class UpstreamPool implements Upstreams {
     long every = Math.max(1000, Math.min(30_000, settings.idleStop().toMillis() / 2));
     this.sweeper = vertx.setPeriodic(every, t -> stopIdle());
     if (registry != null) {
-      Gauge.builder("mgw_upstream_connections", entries, m -> m.values().stream()
-              .filter(e -> open(e.shared)).count())
+      // The scrape runs on another thread: gauges read atomics the context keeps current (refreshGauges), never the
+      // event-loop-confined maps.
+      Gauge.builder("mgw_upstream_connections", sharedOpen, AtomicLong::get)
           .description("Open shared upstream connections on this node").register(registry);
-      Gauge.builder("mgw_upstream_isolated_sessions", entries, m -> m.values().stream()
-              .mapToLong(e -> e.isolated.values().stream().filter(UpstreamPool::open).count()).sum())
+      Gauge.builder("mgw_upstream_isolated_sessions", isolatedOpen, AtomicLong::get)
           .description("Open upstream sessions owned by one downstream session (callers declaring client capabilities)")
           .register(registry);
     }
@@ -152,8 +198,10 @@ public final class UpstreamPool implements Upstreams {
     if (e.tools != null && !e.tools.failed()) {
       return e.tools;
     }
-    Future<List<JsonObject>> loading = guarded(e, e.shared, () -> withConnection(e, e.shared,
-        c -> c.listTools(settings.catalogTimeout())));
+    Duration budget = settings.catalogTimeout().multipliedBy(2);
+    long deadline = System.nanoTime() + budget.toNanos();
+    Future<List<JsonObject>> loading = guarded(e, e.shared, () -> withConnection(e, e.shared, deadline, budget, "tools/list",
+        (c, left) -> c.listTools(left)));
     e.tools = loading;
     loading.onFailure(err -> {
       if (e.tools == loading) {
@@ -175,12 +223,14 @@ public final class UpstreamPool implements Upstreams {
     Entry e = entry(server);
     Slot slot = slotFor(e, client);
     Duration timeout = server.toolCallTimeout().orElse(settings.toolCallTimeout());
+    // One deadline from now covers connecting, the handshake and the call: a slow connect eats into the call.
+    long deadline = System.nanoTime() + timeout.toNanos();
     var call = new PooledCall();
-    call.result = guarded(e, slot, () -> withConnection(e, slot, c -> {
+    call.result = guarded(e, slot, () -> withConnection(e, slot, deadline, timeout, method, (c, left) -> {
       if (call.cancelledWith != null) {
         return Future.failedFuture(new GatewayException(ErrorCode.INVALID_INPUT, "cancelled: " + call.cancelledWith));
       }
-      McpClientConnection.Cancellable started = c.call(method, params, timeout, relay);
+      McpClientConnection.Cancellable started = c.call(method, params, left, relay);
       call.cancel = started.cancel();
       return started.result();
     }));
@@ -222,6 +272,7 @@ public final class UpstreamPool implements Upstreams {
         closeSlot(slot);
       }
     }
+    refreshGauges();
   }
 
   @Override
@@ -274,7 +325,26 @@ public final class UpstreamPool implements Upstreams {
   @Override
   public Future<Void> evict(UUID serverId) {
     Entry e = entries.remove(serverId);
-    return e == null ? Future.succeededFuture() : closeEntry(e);
+    return e == null ? Future.succeededFuture() : retire(e);
+  }
+
+  /**
+   * The server's record changed: its cached tools are dropped; its connections are replaced only when what a
+   * connection uses changed (transport, URL, command, arguments, headers, env), and the old ones drain first.
+   */
+  @Override
+  public Future<Void> changed(UpstreamServer server) {
+    Entry e = entries.get(server.id());
+    if (e == null) {
+      return Future.succeededFuture();
+    }
+    if (!sameConnection(e.server, server)) {
+      entries.remove(server.id());
+      return retire(e);
+    }
+    e.server = server;
+    e.tools = null;
+    return Future.succeededFuture();
   }
 
   @Override
@@ -285,6 +355,7 @@ public final class UpstreamPool implements Upstreams {
       closing.add(closeEntry(e));
     }
     entries.clear();
+    refreshGauges();
     return Future.join(closing).mapEmpty();
   }
 
@@ -302,10 +373,13 @@ public final class UpstreamPool implements Upstreams {
 
   private Entry entry(UpstreamServer server) {
     Entry e = entries.get(server.id());
-    if (e != null && !sameConfiguration(e.server, server)) {
+    if (e != null && !sameConnection(e.server, server)) {
       entries.remove(server.id());
-      closeEntry(e);
+      retire(e);
       e = null;
+    }
+    if (e != null) {
+      e.server = server;
     }
     if (e == null) {
       e = new Entry(server);
@@ -316,23 +390,25 @@ public final class UpstreamPool implements Upstreams {
     return e;
   }
 
-  private static boolean sameConfiguration(UpstreamServer a, UpstreamServer b) {
-    return Objects.equals(a.updatedAt(), b.updatedAt()) && a.transport() == b.transport()
+  /** Whether a connection made for {@code a} serves {@code b} as well: only what the connection uses counts. */
+  static boolean sameConnection(UpstreamServer a, UpstreamServer b) {
+    return a.transport() == b.transport()
         && Objects.equals(a.url(), b.url()) && Objects.equals(a.command(), b.command())
-        && a.args().equals(b.args()) && a.secrets().equals(b.secrets());
+        && a.args().equals(b.args()) && a.secrets().equals(b.secrets()) && a.privateNetwork() == b.privateNetwork();
   }
 
   /** Runs an upstream operation through the server's breaker, translating an open circuit. */
   private <T> Future<T> guarded(Entry e, Slot slot, java.util.function.Supplier<Future<T>> op) {
+    long now = System.nanoTime();
+    if (e.breaker.state() != CircuitBreakerState.CLOSED && now - e.nextProbeAt < 0) {
+      // The breaker's own timer goes half-open after FIRST_PROBE; after failed probes the wait is longer.
+      return Future.failedFuture(circuitOpen(e, now));
+    }
     e.inFlight++;
     slot.inFlight++;
     return e.breaker.<T>execute(op).recover(err -> {
       if (err instanceof OpenCircuitException) {
-        long elapsed = Duration.ofNanos(System.nanoTime() - e.openedAt).toSeconds();
-        long retry = Math.max(1, settings.breakerReset().toSeconds() - elapsed);
-        return Future.failedFuture(new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE,
-            "upstream \"" + e.server.slug() + "\" is unavailable after repeated failures (circuit open); retry in "
-                + retry + " s"));
+        return Future.failedFuture(circuitOpen(e, System.nanoTime()));
       }
       return Future.failedFuture(err);
     }).andThen(ar -> {
@@ -340,7 +416,16 @@ public final class UpstreamPool implements Upstreams {
       slot.inFlight--;
       e.lastUsed = System.nanoTime();
       slot.lastUsed = e.lastUsed;
+      if (ar.succeeded()) {
+        slot.deaths = 0; // it works again: the next loss reconnects quickly
+      }
     });
+  }
+
+  private GatewayException circuitOpen(Entry e, long now) {
+    long retry = Math.max(1, (Duration.ofNanos(e.nextProbeAt - now).toMillis() + 999) / 1000);
+    return new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE,
+        "upstream \"" + e.server.slug() + "\" is unavailable after repeated failures (circuit open); retry in " + retry + " s");
   }
 
   /** Client faults and tool errors must not open the circuit; unreachable and slow upstreams must. */
@@ -358,17 +443,43 @@ public final class UpstreamPool implements Upstreams {
     return true;
   }
 
-  private <T> Future<T> withConnection(Entry e, Slot slot, java.util.function.Function<McpClientConnection, Future<T>> op) {
-    Future<McpClientConnection> used = connection(e, slot);
-    return used.compose(op).recover(err -> {
+  /**
+   * Runs {@code op} on the slot's connection with what is left of {@code deadline}. Each caller waits for a
+   * connection being made at most until its own deadline, so callers never share one attempt's wait forever.
+   */
+  private <T> Future<T> withConnection(Entry e, Slot slot, long deadline, Duration budget, String method,
+      java.util.function.BiFunction<McpClientConnection, Duration, Future<T>> op) {
+    Future<McpClientConnection> used = within(e, connection(e, slot), deadline, budget, method);
+    return used.compose(c -> op.apply(c, left(deadline))).recover(err -> {
       if (err instanceof SessionExpired) {
         if (slot.connection == used) {
           slot.connection = null;
         }
-        return connection(e, slot).compose(op);
+        return within(e, connection(e, slot), deadline, budget, method).compose(c -> op.apply(c, left(deadline)));
+      }
+      if (err instanceof GatewayException g && g.code() == ErrorCode.TIMEOUT && !(err instanceof UpstreamRpcError)
+          && g.getMessage() != null && g.getMessage().contains("did not answer " + method + " within")) {
+        // The request got what the deadline left; the caller is told the whole budget it had.
+        return Future.failedFuture(new GatewayException(ErrorCode.TIMEOUT, "upstream \"" + e.server.slug()
+            + "\" did not answer " + method + " within " + budget.toMillis() + " ms"));
       }
       return Future.failedFuture(err);
     });
+  }
+
+  private static Duration left(long deadline) {
+    return Duration.ofNanos(Math.max(Duration.ofMillis(1).toNanos(), deadline - System.nanoTime()));
+  }
+
+  private Future<McpClientConnection> within(Entry e, Future<McpClientConnection> connecting, long deadline, Duration budget,
+      String method) {
+    if (connecting.isComplete()) {
+      return connecting;
+    }
+    return connecting.timeout(left(deadline).toMillis(), TimeUnit.MILLISECONDS).recover(err -> Future.failedFuture(
+        err instanceof TimeoutException ? new GatewayException(ErrorCode.TIMEOUT, "upstream \"" + e.server.slug()
+            + "\" did not complete its connection within the " + budget.toMillis() + " ms of " + method
+            + " (it keeps connecting for the next caller)") : err));
   }
 
   private Future<McpClientConnection> connection(Entry e, Slot slot) {
@@ -382,22 +493,32 @@ public final class UpstreamPool implements Upstreams {
           + "\" is reconnecting after repeated failures; retry in " + Math.max(1, (wait + 999) / 1000) + " s"));
     }
     Promise<McpClientConnection> connecting = Promise.promise();
-    slot.connection = connecting.future();
+    Future<McpClientConnection> attempt = connecting.future();
+    slot.connection = attempt;
+    // A failed attempt is dropped at once: the next caller starts a fresh one (after the backoff).
+    attempt.onFailure(err -> {
+      if (slot.connection == attempt) {
+        slot.connection = null;
+      }
+    });
     if (wait > 0) {
       vertx.setTimer(wait, t -> connect(e, slot).onComplete(connecting));
     } else {
       connect(e, slot).onComplete(connecting);
     }
-    return slot.connection;
+    return attempt;
   }
 
   private Future<McpClientConnection> connect(Entry e, Slot slot) {
     UpstreamServer s = e.server;
+    UpstreamLimits limits = settings.limits();
     Transport transport = switch (s.transport()) {
-      case STREAMABLE_HTTP -> new StreamableHttpTransport(vertx, s.slug(), s.url(), s.secrets().headers());
-      case SSE -> new LegacySseTransport(vertx, s.slug(), s.url(), s.secrets().headers());
-      case STDIO -> new StdioTransport(vertx, s.slug(), s.command(), s.args(), s.secrets().env());
+      case STREAMABLE_HTTP -> new StreamableHttpTransport(vertx, s.slug(), s.url(), s.secrets().headers(), limits);
+      case SSE -> new LegacySseTransport(vertx, s.slug(), s.url(), s.secrets().headers(), limits);
+      case STDIO -> new StdioTransport(vertx, s.slug(), s.command(), s.args(), s.secrets().env(), limits);
     };
+    transport.guardedBy(s.privateNetwork() || s.transport() == io.mcpgateway.model.server.Transport.STDIO
+        ? ConnectGuard.trusted() : ConnectGuard.publicOnly(vertx, s.slug(), limits.network()));
     var connection = new McpClientConnection(vertx, s.slug(), transport, slot.owner);
     if (slot.owner == null) {
       // The shared session speaks for the server's catalog; isolated ones would only repeat it.
@@ -411,9 +532,21 @@ public final class UpstreamPool implements Upstreams {
     // catalog request gives up at its own timeout while the process keeps starting for the next caller.
     Duration handshake = s.transport() == io.mcpgateway.model.server.Transport.STDIO
         ? max(settings.catalogTimeout(), STDIO_START) : settings.catalogTimeout();
+    // The whole attempt (open, endpoint wait, initialize, notifications/initialized) has one bound; a transport
+    // step that stalls fails the attempt and releases it instead of holding the server for good.
+    Duration attempt = handshake.plus(limits.controlTimeout());
     return connection.start(handshake)
+        .timeout(attempt.toMillis(), TimeUnit.MILLISECONDS)
+        .recover(err -> {
+          connection.close();
+          return Future.failedFuture(err instanceof TimeoutException
+              ? new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, "upstream \"" + s.slug()
+                  + "\" did not complete its connection within " + attempt.toMillis() + " ms (" + transport.describe() + ")")
+              : err);
+        })
         .onSuccess(c -> {
           slot.connectedAt = System.nanoTime();
+          refreshGauges();
           if (slot.owner == null) {
             LOG.info("connected to upstream {} ({}, protocol {})", s.slug(), transport.describe(), c.protocolVersion());
           } else {
@@ -435,6 +568,7 @@ public final class UpstreamPool implements Upstreams {
         slot.deaths = 0;
       }
       backoff(slot);
+      refreshGauges();
       LOG.warn("upstream {} connection lost; it is reconnected on next use", e.server.slug());
     }
   }
@@ -458,12 +592,14 @@ public final class UpstreamPool implements Upstreams {
         McpClientConnection c = shared.connection.result();
         shared.connection = null;
         c.close();
+        refreshGauges();
       }
       for (var it = e.isolated.entrySet().iterator(); it.hasNext(); ) {
         Slot slot = it.next().getValue();
         if (slot.inFlight == 0 && Duration.ofNanos(now - slot.lastUsed).compareTo(settings.idleStop()) > 0) {
           it.remove();
           closeSlot(slot);
+          refreshGauges();
         }
       }
     }
@@ -476,6 +612,54 @@ public final class UpstreamPool implements Upstreams {
     Future<McpClientConnection> c = slot.connection;
     slot.connection = null;
     return c.compose(McpClientConnection::close, err -> Future.succeededFuture());
+  }
+
+  /**
+   * Takes an entry out of service without cutting its calls: new callers get a new entry, the old connections
+   * close once their requests are answered (at most the server's tool-call timeout).
+   */
+  private Future<Void> retire(Entry e) {
+    if (e.breaker.state() != CircuitBreakerState.CLOSED) {
+      circuitChanged(e.server.id(), CircuitBreakerState.CLOSED); // listeners hear a forgotten entry as closed
+    }
+    e.gaugeState.set(0);
+    Duration grace = e.server.toolCallTimeout().orElse(settings.toolCallTimeout());
+    List<Future<Void>> closing = new ArrayList<>();
+    closing.add(drainSlot(e.shared, grace));
+    e.isolated.values().forEach(slot -> closing.add(drainSlot(slot, grace)));
+    e.isolated.clear();
+    refreshGauges();
+    return Future.join(closing).transform(ar -> {
+      e.breaker.close();
+      return Future.<Void>succeededFuture();
+    });
+  }
+
+  private Future<Void> drainSlot(Slot slot, Duration grace) {
+    Future<McpClientConnection> c = slot.connection;
+    slot.connection = null;
+    if (c == null) {
+      return Future.succeededFuture();
+    }
+    return c.compose(conn -> conn.closeWhenIdle(grace), err -> Future.succeededFuture());
+  }
+
+  /** Recomputes the connection gauges on the context (the scrape thread only reads the atomics). */
+  private void refreshGauges() {
+    long shared = 0;
+    long isolated = 0;
+    for (Entry e : entries.values()) {
+      if (open(e.shared)) {
+        shared++;
+      }
+      for (Slot slot : e.isolated.values()) {
+        if (open(slot)) {
+          isolated++;
+        }
+      }
+    }
+    sharedOpen.set(shared);
+    isolatedOpen.set(isolated);
   }
 
   private Future<Void> closeEntry(Entry e) {
@@ -492,18 +676,7 @@ public final class UpstreamPool implements Upstreams {
 
   private void registerBreakerGauge(Entry e) {
     if (registry != null) {
-      UUID id = e.server.id();
-      Gauge.builder("mgw_upstream_circuit_state", this, pool -> {
-            Entry current = pool.entries.get(id);
-            if (current == null) {
-              return 0;
-            }
-            return switch (current.breaker.state()) {
-              case CLOSED -> 0;
-              case HALF_OPEN -> 1;
-              case OPEN -> 2;
-            };
-          })
+      Gauge.builder("mgw_upstream_circuit_state", e.gaugeState, AtomicInteger::get)
           .description("Circuit breaker state per upstream: 0 closed, 1 half-open, 2 open")
           .tag("server", e.server.slug())
           .register(registry);

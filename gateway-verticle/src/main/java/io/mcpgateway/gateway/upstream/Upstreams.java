@@ -55,8 +55,16 @@ public interface Upstreams {
   /** Called with a server's id after it announced {@code notifications/tools/list_changed}. */
   void onToolListChanged(Consumer<UUID> listener);
 
-  /** Closes the server's connection and forgets its tools and breaker (its configuration changed). */
+  /** The server is gone or off: its connection drains its calls and closes; its tools and breaker are forgotten. */
   Future<Void> evict(UUID serverId);
+
+  /**
+   * The server's record changed: forget its tools; replace its connection only when what the connection uses
+   * changed (the old one drains its calls first).
+   */
+  default Future<Void> changed(UpstreamServer server) {
+    return evict(server.id());
+  }
 
   Future<Void> close();
 }

@@ -77,6 +77,7 @@ class UpstreamPoolTest {
   void concurrent_callers_share_one_upstream_session() {
     try (HttpFixtureServer up = HttpFixtureServer.streamable("shared")) {
       UpstreamServer s = server(Transport.STREAMABLE_HTTP, up.url(), null, Map.of("X-Key", "k1"));
+      await(() -> pool.listTools(s)); // connected first: a call's 800 ms budget in this class also covers connecting
       List<Future<JsonObject>> calls = onContext(() -> {
         List<Future<JsonObject>> all = new java.util.ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -103,6 +104,7 @@ class UpstreamPoolTest {
           changes.add(state.name());
         }
       });
+      await(() -> pool.listTools(s));
       assertThat(text(call(s, "echo", new JsonObject().put("text", "a")))).isEqualTo("flaky:echo: a");
       up.stop();
       for (int i = 0; i < 2; i++) {
@@ -156,7 +158,7 @@ class UpstreamPoolTest {
   void a_caller_cancellation_reaches_the_upstream() {
     try (HttpFixtureServer up = HttpFixtureServer.streamable("cancel")) {
       UpstreamServer s = server(Transport.STREAMABLE_HTTP, up.url(), null, Map.of());
-      call(s, "echo", new JsonObject().put("text", "warm"));
+      await(() -> pool.listTools(s));
       UpstreamCall pending = onContext(() -> pool.callTool(s, "slow", new JsonObject().put("ms", 600), null, n -> { }));
       Eventually.await("the call to reach the upstream", Duration.ofSeconds(5), () -> up.seen().stream()
           .anyMatch(r -> "tools/call".equals(r.jsonRpcMethod()) && r.body().contains("\"slow\"")));
@@ -173,6 +175,7 @@ class UpstreamPoolTest {
   @Test
   void a_killed_stdio_upstream_is_restarted_on_next_use() {
     UpstreamServer s = server(Transport.STDIO, null, StdioFixtureMain.command("restartable"), Map.of());
+    await(() -> pool.listTools(s)); // a JVM starts in more than this pool's 800 ms call budget
     long firstPid = Long.parseLong(text(call(s, "pid", new JsonObject())));
     ProcessHandle.of(firstPid).orElseThrow().destroyForcibly();
     Eventually.await("a new stdio process", Duration.ofSeconds(30), () -> {
@@ -216,6 +219,7 @@ class UpstreamPoolTest {
   void progress_and_log_notifications_of_a_call_reach_its_caller_with_the_callers_progress_token() {
     try (HttpFixtureServer up = HttpFixtureServer.streamable("chatty")) {
       UpstreamServer s = server(Transport.STREAMABLE_HTTP, up.url(), null, Map.of());
+      await(() -> pool.listTools(s)); // connected first: the 800 ms budget is for the three steps
       List<JsonObject> seen = new CopyOnWriteArrayList<>();
       JsonObject result = await(() -> pool.callTool(s, "progress", new JsonObject().put("steps", 3),
           new JsonObject().put("progressToken", "caller-token-7"), seen::add).result());
@@ -234,6 +238,7 @@ class UpstreamPoolTest {
   @Test
   void progress_and_log_messages_of_a_stdio_call_reach_its_caller() {
     UpstreamServer s = server(Transport.STDIO, null, StdioFixtureMain.command("stdio-progress"), Map.of());
+    await(() -> pool.listTools(s)); // a JVM starts in more than this pool's 800 ms call budget
     List<JsonObject> seen = new CopyOnWriteArrayList<>();
     JsonObject result = await(() -> pool.callTool(s, "progress", new JsonObject().put("steps", 2),
         new JsonObject().put("progressToken", 42), seen::add).result());
@@ -278,7 +283,7 @@ class UpstreamPoolTest {
       UpstreamServer s = new UpstreamServer(base.id(), base.slug(), base.name(), null, base.transport(), base.url(), null,
           List.of(), base.secrets(), base.ownerId(), ServerStatus.ACTIVE, Optional.of(Duration.ofMillis(150)),
           base.createdAt(), base.updatedAt());
-      call(s, "echo", new JsonObject().put("text", "warm"));
+      await(() -> pool.listTools(s)); // connected: the 150 ms are the call's own
       long before = System.nanoTime();
       GatewayException e = catchThrowableOfType(GatewayException.class, () -> call(s, "slow", new JsonObject().put("ms", 600)));
       assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT);
@@ -313,7 +318,8 @@ class UpstreamPoolTest {
 
   @Test
   void an_idle_stdio_upstream_is_stopped_and_started_again_when_next_used() {
-    UpstreamPool quick = onContext(() -> new UpstreamPool(vertx, new UpstreamPool.Settings(Duration.ofSeconds(5),
+    // The call budget covers starting the JVM (twice here): generous, the idle stop (500 ms) is what is tested.
+    UpstreamPool quick = onContext(() -> new UpstreamPool(vertx, new UpstreamPool.Settings(Duration.ofSeconds(30),
         Duration.ofSeconds(10), 2, Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMillis(500))));
     UpstreamServer s = server(Transport.STDIO, null, StdioFixtureMain.command("sleepy"), Map.of());
     long firstPid = Long.parseLong(text(await(() -> quick.callTool(s, "pid", new JsonObject(), null, n -> { }).result())));
@@ -485,6 +491,9 @@ class UpstreamPoolTest {
 
   @Test
   void a_caller_declaring_client_features_gets_an_upstream_session_of_its_own_closed_with_its_session() {
+    // Each isolated session starts its own JVM, which takes longer than this class's 800 ms call budget.
+    pool = onContext(() -> new UpstreamPool(vertx, new UpstreamPool.Settings(Duration.ofSeconds(20),
+        Duration.ofSeconds(10), 2, Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMillis(500))));
     UpstreamServer s = server(Transport.STDIO, null, StdioFixtureMain.command("isolated"), Map.of());
     JsonObject sampling = new JsonObject().put("sampling", new JsonObject());
     String shared = pid(s, null);

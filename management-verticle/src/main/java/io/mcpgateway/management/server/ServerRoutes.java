@@ -65,7 +65,7 @@ public final class ServerRoutes {
   private Future<Reply> create(Caller caller, RoutingContext ctx) {
     JsonObject body = Api.body(ctx);
     UUID id = UUID.randomUUID();
-    UpstreamServer server = fromInput(body, id, Ownership.self(caller), Optional.empty());
+    UpstreamServer server = fromInput(body, id, Ownership.self(caller), Optional.empty(), caller.isAdmin());
     return admissible(caller, server)
         .compose(v -> events.commit(caller, conn -> servers.insert(conn, server).map(saved ->
             new Events.Change<>(saved, "server", id, "server.created", new JsonObject().put("after", saved.toJson()),
@@ -88,12 +88,23 @@ public final class ServerRoutes {
     JsonObject body = Api.body(ctx);
     return visible(caller, Api.pathId(ctx, "id")).compose(before -> {
       JsonObject merged = before.toJson().mergeIn(body);
+      List<FieldError> carried = credentialsCarriedToANewUrl(before, merged, body);
+      if (!carried.isEmpty()) {
+        return Future.failedFuture(new GatewayException(ErrorCode.RULE_VIOLATION, "the url changes: send the values of "
+            + carried.stream().map(FieldError::field).toList() + " again (stored credentials never follow a server to a new URL)",
+            carried));
+      }
       // Secrets are masked in the view: keep the stored ones unless new ones are sent, and keep a stored
       // value whose masked form is sent back (a client that PATCHes what it read must not store "Bear***").
       JsonObject masked = before.secrets().masked();
       merged.put("headers", unmask(body.getValue("headers"), before.secrets().headers(), masked.getJsonObject("headers")));
       merged.put("env", unmask(body.getValue("env"), before.secrets().env(), masked.getJsonObject("env")));
-      UpstreamServer after = fromInput(merged, before.id(), before.ownerId(), Optional.of(before));
+      // Private networks stay open to a server only while an administrator set where it points: an admin's rename
+      // keeps the flag as it was, a URL or command set by anyone else closes them.
+      boolean target = !java.util.Objects.equals(before.url(), merged.getValue("url"))
+          || !java.util.Objects.equals(before.command(), merged.getValue("command"));
+      boolean privateNetwork = caller.isAdmin() && (target || before.privateNetwork());
+      UpstreamServer after = fromInput(merged, before.id(), before.ownerId(), Optional.of(before), privateNetwork);
       return admissible(caller, after)
           .compose(v -> events.commit(caller, conn -> servers.update(conn, after).compose(saved -> saved.isEmpty()
               ? Future.failedFuture(GatewayException.notFound("server"))
@@ -101,6 +112,29 @@ public final class ServerRoutes {
                   new JsonObject().put("before", before.toJson()).put("after", saved.get().toJson()),
                   Addresses.SERVER_CHANGED, new ServerChanged(before.id(), Change.UPDATED).toJson())))));
     }).map(saved -> Reply.ok(saved.toJson()));
+  }
+
+  /**
+   * The stored header values a PATCH would keep while it changes the URL: omitted headers, or values sent back in
+   * their masked form. Those credentials were given for the old URL, so the new one must be sent them explicitly
+   * (an owner, or whoever holds their key, must not point the server elsewhere and collect them there).
+   */
+  private static List<FieldError> credentialsCarriedToANewUrl(UpstreamServer before, JsonObject merged, JsonObject body) {
+    Map<String, String> stored = before.secrets().headers();
+    if (stored.isEmpty() || java.util.Objects.equals(before.url(), merged.getValue("url"))) {
+      return List.of();
+    }
+    Object sent = body.getValue("headers");
+    JsonObject masked = before.secrets().masked().getJsonObject("headers");
+    List<FieldError> carried = new java.util.ArrayList<>();
+    for (String name : new java.util.TreeSet<>(stored.keySet())) {
+      boolean kept = sent == null || (sent instanceof JsonObject values && values.getValue(name) instanceof String v
+          && v.equals(masked.getString(name)) && !v.equals(stored.get(name)));
+      if (kept) {
+        carried.add(new FieldError("headers." + name, "the url changes: send this header's value again (or drop it)"));
+      }
+    }
+    return carried;
   }
 
   private static Object unmask(Object sent, Map<String, String> stored, JsonObject masked) {
@@ -171,7 +205,8 @@ public final class ServerRoutes {
     return urls.check(server.url());
   }
 
-  private static UpstreamServer fromInput(JsonObject body, UUID id, UUID owner, Optional<UpstreamServer> before) {
+  private static UpstreamServer fromInput(JsonObject body, UUID id, UUID owner, Optional<UpstreamServer> before,
+      boolean privateNetwork) {
     String transportName = Api.string(body, "transport");
     Optional<Transport> transport = WireEnum.find(Transport.class, transportName);
     String statusName = Api.string(body, "status");
@@ -196,6 +231,6 @@ public final class ServerRoutes {
     Api.validate(v, () -> ServerRules.validate(slug, name, transport.orElse(null), url, command, args, secrets));
     return new UpstreamServer(id, slug, name, description, transport.get(), url, command, args == null ? List.of() : args,
         secrets, owner, status.get(), Optional.ofNullable(timeoutMs).map(Duration::ofMillis),
-        before.map(UpstreamServer::createdAt).orElse(null), null);
+        before.map(UpstreamServer::createdAt).orElse(null), null, privateNetwork);
   }
 }

@@ -8,7 +8,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** A registered upstream MCP server. {@code url} for HTTP transports, {@code command}/{@code args} for stdio. */
+/**
+ * A registered upstream MCP server. {@code url} for HTTP transports, {@code command}/{@code args} for stdio.
+ * {@code privateNetwork}: an administrator set its URL (or command), so it may reach private addresses; otherwise
+ * the gateway connects only to addresses {@link io.mcpgateway.model.net.PrivateNetworkPolicy} permits.
+ */
 public record UpstreamServer(
     UUID id,
     String slug,
@@ -23,7 +27,16 @@ public record UpstreamServer(
     ServerStatus status,
     Optional<Duration> toolCallTimeout,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    boolean privateNetwork) {
+
+  /** A server an administrator configured (may reach private networks): for trusted code and tests. */
+  public UpstreamServer(UUID id, String slug, String name, String description, Transport transport, String url,
+      String command, List<String> args, UpstreamSecrets secrets, UUID ownerId, ServerStatus status,
+      Optional<Duration> toolCallTimeout, Instant createdAt, Instant updatedAt) {
+    this(id, slug, name, description, transport, url, command, args, secrets, ownerId, status, toolCallTimeout,
+        createdAt, updatedAt, true);
+  }
 
   public UpstreamServer {
     args = args == null ? List.of() : List.copyOf(args);

@@ -27,7 +27,7 @@ public final class UpstreamServerStore {
       "preset_servers_server_id_fkey", "the server is still linked to presets; unlink it from them first");
   private static final String COLUMNS = """
       id, slug, name, description, transport, url, command, args, secrets, owner_id, status, tool_call_timeout_ms,
-      created_at, updated_at""";
+      created_at, updated_at, private_network""";
 
   private final SecretBox secrets;
 
@@ -38,8 +38,8 @@ public final class UpstreamServerStore {
   public Future<UpstreamServer> insert(SqlClient sql, UpstreamServer s) {
     return SqlErrors.recover(sql.preparedQuery("""
             INSERT INTO upstream_servers (id, slug, name, description, transport, url, command, args, secrets, owner_id,
-                                          status, tool_call_timeout_ms)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING """ + " " + COLUMNS)
+                                          status, tool_call_timeout_ms, private_network)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING """ + " " + COLUMNS)
         .execute(params(s))
         .map(rows -> toServer(rows.iterator().next())), CONFLICTS);
   }
@@ -48,7 +48,7 @@ public final class UpstreamServerStore {
     return SqlErrors.recover(sql.preparedQuery("""
             UPDATE upstream_servers SET slug = $2, name = $3, description = $4, transport = $5, url = $6,
                    command = $7, args = $8, secrets = $9, owner_id = $10, status = $11, tool_call_timeout_ms = $12,
-                   updated_at = now()
+                   private_network = $13, updated_at = now()
              WHERE id = $1 RETURNING """ + " " + COLUMNS)
         .execute(params(s))
         .map(rows -> rows.size() == 0 ? Optional.<UpstreamServer>empty() : Optional.of(toServer(rows.iterator().next()))),
@@ -103,7 +103,7 @@ public final class UpstreamServerStore {
         : secrets.seal(s.secrets().toJson().encode().getBytes(StandardCharsets.UTF_8), aad(s.id()));
     return Tuple.from(new Object[] {s.id(), s.slug(), s.name(), s.description(), s.transport().wire(), s.url(),
         s.command(), new JsonArray(s.args()), sealed == null ? null : Buffer.buffer(sealed), s.ownerId(),
-        s.status().wire(), s.toolCallTimeout().map(d -> (int) d.toMillis()).orElse(null)});
+        s.status().wire(), s.toolCallTimeout().map(d -> (int) d.toMillis()).orElse(null), s.privateNetwork()});
   }
 
   private UpstreamServer toServer(Row r) {
@@ -122,7 +122,7 @@ public final class UpstreamServerStore {
         WireEnum.of(Transport.class, r.getString("transport")), r.getString("url"), r.getString("command"),
         argList, opened, r.getUUID("owner_id"), WireEnum.of(ServerStatus.class, r.getString("status")),
         Optional.ofNullable(timeout).map(Duration::ofMillis), Rows.instant(r, "created_at"),
-        Rows.instant(r, "updated_at"));
+        Rows.instant(r, "updated_at"), r.getBoolean("private_network"));
   }
 
   private static byte[] aad(UUID id) {

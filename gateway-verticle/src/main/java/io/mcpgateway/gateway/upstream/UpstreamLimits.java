@@ -1,0 +1,42 @@
+package io.mcpgateway.gateway.upstream;
+
+import io.mcpgateway.model.net.PrivateNetworkPolicy;
+import java.time.Duration;
+
+/**
+ * Bounds on what an upstream may make the gateway hold or wait for (docs/LIMITS.md).
+ *
+ * @param maxMessageBytes one upstream message: a JSON response body, one SSE event (and so its lines), one stdio
+ *     line; a larger one fails its call with "upstream response too large"
+ * @param sseRetryFloor the shortest reconnect delay an SSE {@code retry} field may ask for
+ * @param controlTimeout requests that carry no call of their own: {@code notifications/initialized}, other
+ *     notifications and replies POSTed to the server, the DELETE ending a session, the legacy {@code endpoint} wait
+ * @param streamIdleTimeout an HTTP connection with no bytes in either direction this long is closed (a quiet
+ *     GET stream is then reopened); longer than the longest per-server tool-call timeout (10 min)
+ * @param network the addresses servers no administrator configured may connect to (checked at every connect)
+ */
+public record UpstreamLimits(int maxMessageBytes, Duration sseRetryFloor, Duration controlTimeout,
+    Duration streamIdleTimeout, PrivateNetworkPolicy network) {
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+
+  public static UpstreamLimits defaults() {
+    return new UpstreamLimits(DEFAULT_MAX_MESSAGE_BYTES, Duration.ofSeconds(1), Duration.ofSeconds(5),
+        Duration.ofMinutes(11), PrivateNetworkPolicy.of(java.util.List.of()));
+  }
+
+  public UpstreamLimits withMaxMessageBytes(int bytes) {
+    return new UpstreamLimits(bytes, sseRetryFloor, controlTimeout, streamIdleTimeout, network);
+  }
+
+  public UpstreamLimits withSseRetryFloor(Duration floor) {
+    return new UpstreamLimits(maxMessageBytes, floor, controlTimeout, streamIdleTimeout, network);
+  }
+
+  public UpstreamLimits withControlTimeout(Duration timeout) {
+    return new UpstreamLimits(maxMessageBytes, sseRetryFloor, timeout, streamIdleTimeout, network);
+  }
+
+  public UpstreamLimits withNetwork(PrivateNetworkPolicy policy) {
+    return new UpstreamLimits(maxMessageBytes, sseRetryFloor, controlTimeout, streamIdleTimeout, policy);
+  }
+}
