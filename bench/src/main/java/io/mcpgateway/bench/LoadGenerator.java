@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Closed-loop load: {@code concurrency} workers, each on its own MCP session, call {@code tools/call echo}
  * back to back for {@code seconds} after a warm-up; prints throughput and latency percentiles as one line
- * of JSON. Usage: {@code LoadGenerator <url> <concurrency> <seconds> [bearer]}.
+ * of JSON. Usage: {@code LoadGenerator <url> <concurrency> <seconds> [bearer|-] [callUrls]}: sessions are opened
+ * on {@code url}; with {@code callUrls} (comma-separated) each worker's calls go round-robin over those URLs
+ * instead (two nodes with no affinity; or sessions opened on node A and used through node B).
  */
 public final class LoadGenerator {
   private LoadGenerator() {}
@@ -27,7 +29,8 @@ public final class LoadGenerator {
     String url = args[0];
     int concurrency = Integer.parseInt(args[1]);
     int seconds = Integer.parseInt(args[2]);
-    String bearer = args.length > 3 ? args[3] : null;
+    String bearer = args.length > 3 && !"-".equals(args[3]) ? args[3] : null;
+    String[] callUrls = args.length > 4 ? args[4].split(",") : new String[] {url};
     Vertx vertx = Vertx.vertx();
     HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
         new PoolOptions().setHttp1MaxSize(concurrency));
@@ -36,8 +39,8 @@ public final class LoadGenerator {
       sessions.add(initialize(client, url, bearer));
     }
     List<String> ids = Future.all(sessions).await().list();
-    run(vertx, client, url, bearer, ids, 2);
-    long[][] recorded = run(vertx, client, url, bearer, ids, seconds);
+    run(vertx, client, callUrls, bearer, ids, 2);
+    long[][] recorded = run(vertx, client, callUrls, bearer, ids, seconds);
     long[] all = Arrays.stream(recorded).flatMapToLong(Arrays::stream).sorted().toArray();
     double throughput = all.length / (double) seconds;
     System.out.println(new JsonObject().put("url", url).put("concurrency", concurrency).put("seconds", seconds)
@@ -55,20 +58,21 @@ public final class LoadGenerator {
     return Math.round(sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))] / 10_000.0) / 100.0;
   }
 
-  private static long[][] run(Vertx vertx, HttpClient client, String url, String bearer, List<String> sessions, int seconds) {
+  private static long[][] run(Vertx vertx, HttpClient client, String[] urls, String bearer, List<String> sessions, int seconds) {
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     List<Future<long[]>> workers = new ArrayList<>();
     for (String session : sessions) {
       Promise<long[]> done = Promise.promise();
       List<Long> latencies = new ArrayList<>();
-      vertx.runOnContext(v -> loop(client, url, bearer, session, end, latencies, done));
+      vertx.runOnContext(v -> loop(client, urls, 0, bearer, session, end, latencies, done));
       workers.add(done.future());
     }
     return Future.all(workers).await().<long[]>list().toArray(new long[0][]);
   }
 
-  private static void loop(HttpClient client, String url, String bearer, String session, long end, List<Long> latencies,
-      Promise<long[]> done) {
+  private static void loop(HttpClient client, String[] urls, int n, String bearer, String session, long end,
+      List<Long> latencies, Promise<long[]> done) {
+    String url = urls[n % urls.length];
     if (System.nanoTime() > end) {
       done.complete(latencies.stream().mapToLong(Long::longValue).toArray());
       return;
@@ -82,7 +86,7 @@ public final class LoadGenerator {
       } else {
         ERRORS.incrementAndGet();
       }
-      loop(client, url, bearer, session, end, latencies, done);
+      loop(client, urls, n + 1, bearer, session, end, latencies, done);
     });
   }
 
