@@ -224,6 +224,24 @@ class ClusterTest {
 
   @Test
   @Order(3)
+  void an_api_key_revoked_on_a_is_refused_by_b_at_once() {
+    String slug = preset("keyed", null).getString("slug");
+    String key = api(a, HttpMethod.POST, "/api-keys").sendJsonObject(new JsonObject().put("name", "roaming")).await()
+        .bodyAsJsonObject().getString("key");
+    java.util.function.Supplier<Integer> initializeOnB = () -> web.post(b.gatewayPort(), "127.0.0.1", "/mcp/" + slug)
+        .putHeader("Accept", "application/json, text/event-stream").putHeader("Authorization", "Bearer " + key)
+        .sendJsonObject(new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "initialize")
+            .put("params", new JsonObject().put("protocolVersion", "2025-11-25"))).await().statusCode();
+    assertThat(initializeOnB.get()).isEqualTo(200);
+    String keyId = api(a, HttpMethod.GET, "/api-keys").send().await().bodyAsJsonObject().getJsonArray("items").stream()
+        .map(k -> (JsonObject) k).filter(k -> key.startsWith(k.getString("prefix"))).findFirst().orElseThrow().getString("id");
+    assertThat(api(a, HttpMethod.DELETE, "/api-keys/" + keyId).send().await().statusCode()).isEqualTo(204);
+    // B cached the key when it authenticated it; mgw.apikey.revoked from A drops it at once.
+    Eventually.await("B refusing the revoked key", Duration.ofSeconds(2), () -> initializeOnB.get() == 401);
+  }
+
+  @Test
+  @Order(4)
   void rate_limits_are_shared_by_the_nodes() {
     String slug = preset("limited", 6).getString("slug");
     int passed = 0;
@@ -244,7 +262,7 @@ class ClusterTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void tool_calls_on_both_nodes_land_in_one_metrics_table() throws Exception {
     JsonObject preset = preset("counted", null);
     String slug = preset.getString("slug");
@@ -271,7 +289,7 @@ class ClusterTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void when_a_node_dies_its_sessions_go_on_through_the_other() {
     String slug = preset("survive", null).getString("slug");
     String session = initialize(a, slug);
