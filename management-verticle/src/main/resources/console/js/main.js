@@ -7,6 +7,7 @@ import {presetsPage} from './pages/presets.js';
 import {presetPage} from './pages/preset.js';
 import {keysPage} from './pages/keys.js';
 import {principalsPage} from './pages/principals.js';
+import {auditView} from './pages/audit.js';
 
 export const session = {config: null, me: null};
 
@@ -30,6 +31,11 @@ const routes = [
   [/^#\/presets\/([0-9a-f-]+)(?:\/([a-z]+))?$/, m => presetPage(main, m[1], m[2] || 'settings')],
   [/^#\/keys$/, () => keysPage(main)],
   [/^#\/principals$/, () => principalsPage(main)],
+  [/^#\/audit$/, async () => {
+    clear(main, h('h1', {}, 'Audit trail'), h('p', {class: 'muted'}, session.me.admin
+      ? 'Every change to presets, servers, API keys and principals.' : 'The changes you made.'));
+    main.append(await auditView('/audit-events', {global: true}));
+  }],
 ];
 
 async function route() {

@@ -76,6 +76,12 @@ public final class Node {
       LOG.info("mcp-gateway ready in {} ms: roles {}, MCP port {}, management port {}, metrics port {}",
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin), config.roles(), node.gatewayPort(),
           node.managementPort(), node.metricsPort());
+      if (config.runs(io.mcpgateway.config.Role.MANAGEMENT)) {
+        // The host as the operator would type it; the key is never logged (open /#key=<key> to sign in at once).
+        String host = config.http().host().equals("0.0.0.0") ? "localhost" : config.http().host();
+        LOG.info("Web console: http://{}:{}/{}", host, node.managementPort(), config.security().adminApiKey().isPresent()
+            ? " (sign in with MGW_ADMIN_API_KEY)" : " (no MGW_ADMIN_API_KEY set: sign in with an API key or through OAuth)");
+      }
       return node;
     } catch (RuntimeException e) {
       if (embedded != null) {

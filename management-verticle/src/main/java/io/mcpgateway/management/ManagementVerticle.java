@@ -2,6 +2,7 @@ package io.mcpgateway.management;
 
 import io.mcpgateway.management.access.AccessRoutes;
 import io.mcpgateway.management.apikey.ApiKeyRoutes;
+import io.mcpgateway.management.audit.AuditRoutes;
 import io.mcpgateway.management.console.ConsoleRoutes;
 import io.mcpgateway.management.http.Api;
 import io.mcpgateway.management.http.Events;
@@ -67,6 +68,7 @@ public final class ManagementVerticle extends VerticleBase {
     new AccessRoutes(pool, events).mount(api);
     new ApiKeyRoutes(pool, events).mount(api);
     new PrincipalRoutes(pool, events).mount(api);
+    new AuditRoutes(pool).mount(api);
     console.mountApi(api);
     operations = api.operations();
     JsonObject openApi = OpenApiDocument.build(operations, "/api/v1");

@@ -404,4 +404,26 @@ class ManagementApiTest {
     assertThat(call(HttpMethod.GET, "/servers/" + id + "/status", alice, null).statusCode()).as("not alice's server").isEqualTo(404);
     assertThat(call(HttpMethod.GET, "/servers/" + id + "/events", alice, null).statusCode()).isEqualTo(404);
   }
+
+  @Test
+  void the_global_audit_trail_shows_admins_everything_and_others_their_own_changes() {
+    String id = preset(alice, slug("trail"), "private").getString("id");
+    JsonObject server = fixtureServer();
+    java.util.function.BiFunction<String, String, HttpResponse<Buffer>> trail = (key, query) ->
+        call(HttpMethod.GET, "/audit-events" + query, key, null);
+    List<Object> all = trail.apply(ADMIN_KEY, "?limit=100").bodyAsJsonObject().getJsonArray("items").getList();
+    assertThat(all).isNotEmpty();
+    JsonArray servers = trail.apply(ADMIN_KEY, "?aggregateType=server&limit=100").bodyAsJsonObject().getJsonArray("items");
+    assertThat(servers.stream().map(o -> ((JsonObject) o).getString("aggregateType"))).containsOnly("server");
+    assertThat(servers.stream().map(o -> ((JsonObject) o).getString("aggregateId"))).contains(server.getString("id"));
+    JsonArray onePreset = trail.apply(ADMIN_KEY, "?aggregateType=preset&aggregateId=" + id).bodyAsJsonObject().getJsonArray("items");
+    assertThat(onePreset.stream().map(o -> ((JsonObject) o).getString("type"))).containsExactly("preset.created");
+    // Alice sees her own changes only, never the admin's.
+    JsonArray hers = trail.apply(alice, "?limit=100").bodyAsJsonObject().getJsonArray("items");
+    assertThat(hers.stream().map(o -> ((JsonObject) o).getString("actorId"))).containsOnly(aliceId);
+    assertThat(hers.stream().map(o -> ((JsonObject) o).getString("aggregateId"))).contains(id).doesNotContain(server.getString("id"));
+    String adminId = call(HttpMethod.GET, "/me", ADMIN_KEY, null).bodyAsJsonObject().getString("id");
+    assertThat(trail.apply(alice, "?actorId=" + adminId).statusCode()).isEqualTo(403);
+    assertThat(fields(trail.apply(ADMIN_KEY, "?aggregateType=bogus"))).containsExactly("aggregateType");
+  }
 }

@@ -221,6 +221,15 @@ class ConsoleBrowserTest {
     browser.shot("keys");
     assertThat(browser.unlabelledControls()).as("unlabelled controls on " + "keys").isEmpty();
 
+    // The trail across everything, narrowed to servers.
+    browser.driver().findElement(By.cssSelector("a[data-nav=audit]")).click();
+    new Select(browser.visible(id("audit-aggregate"))).selectByValue("server");
+    browser.driver().findElement(By.cssSelector("#audit-filters button[type=submit]")).click();
+    browser.textIn(id("audit-table"), "server.created");
+    browser.waiting().until(d -> !d.findElement(id("audit-table")).getText().contains("preset.created"));
+    browser.shot("audit");
+    assertThat(browser.unlabelledControls()).as("unlabelled controls on the audit page").isEmpty();
+
     assertThat(browser.severeLogs()).as("no script errors or CSP violations in the browser console").isEmpty();
   }
 

@@ -47,13 +47,31 @@ public final class AuditEventStore {
   /** Newest first, filtered; the cursor is the id of the last event seen. */
   public Future<Page<AuditEvent>> list(SqlClient sql, String aggregateType, UUID aggregateId, Filter filter, int limit,
       Optional<String> cursor) {
+    return query(sql, "aggregate_type = $1 AND aggregate_id = $2", aggregateType, aggregateId, filter, limit, cursor);
+  }
+
+  /**
+   * Across aggregates (the administrators' trail): {@code aggregateType}/{@code aggregateId} narrow it when given.
+   * Newest first; served by the primary key, and by the aggregate index when an aggregate is named.
+   */
+  public Future<Page<AuditEvent>> search(SqlClient sql, Optional<String> aggregateType, Optional<UUID> aggregateId,
+      Filter filter, int limit, Optional<String> cursor) {
+    return query(sql, "($1::text IS NULL OR aggregate_type = $1) AND ($2::uuid IS NULL OR aggregate_id = $2)",
+        aggregateType.orElse(null), aggregateId.orElse(null), filter, limit, cursor);
+  }
+
+  // The aggregate condition is one of two constants above (no caller text reaches the SQL); an exact aggregate
+  // keeps its own statement so its plan uses the aggregate index.
+  private Future<Page<AuditEvent>> query(SqlClient sql, String aggregate, String aggregateType, UUID aggregateId,
+      Filter filter, int limit, Optional<String> cursor) {
     Long before = cursor.map(AuditEventStore::decode).orElse(null);
     // LIKE metacharacters in the prefix are escaped so "preset_x" matches itself, not "presetAx".
     String like = filter.typePrefix().map(t -> t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
         .orElse(null);
     return sql.preparedQuery("""
             SELECT id, aggregate_type, aggregate_id, event_type, actor_id, data, occurred_at FROM audit_events
-             WHERE aggregate_type = $1 AND aggregate_id = $2 AND ($3::bigint IS NULL OR id < $3)
+             WHERE\s""" + aggregate + """
+               AND ($3::bigint IS NULL OR id < $3)
                AND ($5::text IS NULL OR event_type LIKE $5)
                AND ($6::uuid IS NULL OR actor_id = $6)
                AND ($7::timestamptz IS NULL OR occurred_at >= $7)
