@@ -143,6 +143,42 @@ class HostileUpstreamTest {
   }
 
   @Test
+  void a_legacy_sse_event_over_the_bound_fails_the_pending_call_fast_and_the_stream_goes_on() {
+    var stream = new java.util.concurrent.atomic.AtomicReference<io.vertx.core.http.HttpServerResponse>();
+    var legacy = vertx.createHttpServer().requestHandler(req -> {
+      if (req.method() == io.vertx.core.http.HttpMethod.GET) {
+        stream.set(req.response().setChunked(true).putHeader("Content-Type", "text/event-stream"));
+        stream.get().write("event: endpoint\ndata: /messages\n\n");
+        return;
+      }
+      req.body().onSuccess(body -> {
+        req.response().setStatusCode(202).end();
+        JsonObject msg = body.toJsonObject();
+        Object id = msg.getValue("id");
+        String method = msg.getString("method", "");
+        if ("initialize".equals(method)) {
+          stream.get().write("event: message\ndata: " + new JsonObject().put("jsonrpc", "2.0").put("id", id).put("result",
+              new JsonObject().put("protocolVersion", "2024-11-05").put("capabilities", new JsonObject())
+                  .put("serverInfo", new JsonObject().put("name", "l").put("version", "1"))).encode() + "\n\n");
+        } else if ("tools/call".equals(method)) {
+          stream.get().write("event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{\"x\":\""
+              + "a".repeat(2 * BOUND) + "\"}}\n\n");
+        }
+      });
+    }).listen(0, "127.0.0.1").await();
+    try {
+      UpstreamServer s = server(Transport.SSE, "http://127.0.0.1:" + legacy.actualPort() + "/sse", null);
+      GatewayException[] e = new GatewayException[1];
+      long took = millis(() -> e[0] = failedCall(pool, s));
+      assertThat(e[0].getMessage()).contains(s.slug()).contains("response too large");
+      assertThat(took).isLessThan(5000);
+      assertThat(OnContext.call(context, () -> pool.openCircuits())).isEmpty();
+    } finally {
+      legacy.close().await();
+    }
+  }
+
+  @Test
   void an_sse_retry_of_1_ms_does_not_make_the_gateway_reconnect_every_millisecond() {
     UpstreamServer s = server(Transport.STREAMABLE_HTTP, hostile.url("retry1"), null);
     await(() -> pool.callTool(s, "echo", new JsonObject(), null, n -> { }).result());
