@@ -101,6 +101,8 @@ public final class GatewayVerticle extends VerticleBase {
                 .withNetwork(io.mcpgateway.model.net.PrivateNetworkPolicy.of(config.security().privateNetworkAllowlist()))));
     catalogs = new CatalogService(pool, new UpstreamServerStore(node.secrets()), upstreams, config.upstream().catalogTimeout());
     sessions = new SessionRegistry(vertx, shared.tokens(), config.sessionIdleTimeout());
+    // A session's own upstream sessions (it declared sampling, elicitation or roots) end with its view here.
+    sessions.onEnded(s -> upstreams.release(s.id()));
     var endpoint = new StreamableHttpEndpoint(new McpDispatcher(vertx, catalogs, upstreams), sessions);
     var policy = new AccessPolicy(pool);
     RateLimiter limiter = shared.localLimits();

@@ -20,8 +20,10 @@ import io.vertx.core.json.JsonObject;
  */
 public final class McpDispatcher {
   private final ToolMethods tools;
+  private final Upstreams upstreams;
 
   public McpDispatcher(Vertx vertx, CatalogService catalogs, Upstreams upstreams) {
+    this.upstreams = upstreams;
     this.tools = new ToolMethods(catalogs, upstreams, new ToolCallRecorder(vertx));
   }
 
@@ -71,8 +73,18 @@ public final class McpDispatcher {
     switch (notification.getString("method")) {
       case "notifications/initialized" -> ex.session().markInitialized();
       case "notifications/cancelled" -> ex.session().cancel(params.getValue("requestId"), params.getString("reason"));
+      // client/roots §Root List Changes: the upstreams that asked this client for roots should ask again.
+      case "notifications/roots/list_changed" -> upstreams.rootsChanged(ex.session().id());
       default -> { }
     }
+  }
+
+  /**
+   * A JSON-RPC response from the client: its answer to a request an upstream raised (sampling, elicitation,
+   * roots), matched by the session's own request id and passed on to that upstream; unknown ids are ignored.
+   */
+  public void response(Exchange ex, JsonObject response) {
+    ex.session().answer(response);
   }
 
   /** server/utilities/logging: the session's minimum level for log messages relayed from upstreams. */

@@ -3,6 +3,7 @@ package io.mcpgateway.gateway.dispatch;
 import io.mcpgateway.gateway.catalog.CatalogService;
 import io.mcpgateway.gateway.catalog.ExposedTool;
 import io.mcpgateway.gateway.catalog.ToolCatalog;
+import io.mcpgateway.gateway.session.ClientRelay;
 import io.mcpgateway.gateway.session.Session;
 import io.mcpgateway.gateway.upstream.UpstreamCall;
 import io.mcpgateway.gateway.upstream.UpstreamRpcError;
@@ -69,14 +70,13 @@ final class ToolMethods {
           return Future.failedFuture(gone);
         }
         long started = System.nanoTime();
+        // What the upstream says or asks about this call goes back to this caller only, on the call's own stream.
+        ClientRelay relay = new ClientRelay(session, ex.channel()::notify, ex.channel()::send);
         UpstreamCall call = upstreams.callTool(server.get(), tool.get().originalName(), (JsonObject) arguments,
-            meta instanceof JsonObject m ? m : null, n -> {
-              if (session.wantsLog(n)) {
-                ex.channel().notify(n);
-              }
-            });
+            meta instanceof JsonObject m ? m : null, session, relay);
         session.track(id, call);
         return call.result().andThen(ar -> {
+          relay.callEnded();
           session.untrack(id);
           recorder.record(preset, tool.get(), caller, System.nanoTime() - started,
               outcome(ar.succeeded() ? ar.result() : null, ar.cause()));

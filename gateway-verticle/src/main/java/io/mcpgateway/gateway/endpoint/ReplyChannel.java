@@ -1,5 +1,6 @@
 package io.mcpgateway.gateway.endpoint;
 
+import io.mcpgateway.gateway.dispatch.ClientChannel;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -15,7 +16,7 @@ import io.vertx.ext.web.RoutingContext;
  * queued; the response itself is always written. What the gateway holds for one slow caller is thus the
  * connection's write queue plus one message, however fast an upstream floods it.
  */
-final class ReplyChannel {
+final class ReplyChannel implements ClientChannel {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReplyChannel.class);
 
   private final RoutingContext ctx;
@@ -31,7 +32,8 @@ final class ReplyChannel {
     this.ssePreferred = sseAccepted && ssePreferred;
   }
 
-  void notification(JsonObject notification) {
+  @Override
+  public void notify(JsonObject notification) {
     HttpServerResponse response = ctx.response();
     if (!sseAccepted || response.ended() || response.closed()) {
       return;
@@ -44,6 +46,21 @@ final class ReplyChannel {
       return;
     }
     response.write(event(notification));
+  }
+
+  /**
+   * Writes an upstream's request for the client (sampling, elicitation, roots) on this request's SSE stream; not
+   * dropped under back-pressure (the session bounds how many wait). False when the client cannot receive it here.
+   */
+  @Override
+  public boolean send(JsonObject message) {
+    HttpServerResponse response = ctx.response();
+    if (!sseAccepted || response.ended() || response.closed()) {
+      return false;
+    }
+    startStream(response);
+    response.write(event(message));
+    return true;
   }
 
   /** Notifications dropped because the caller's connection was not taking more. */

@@ -84,6 +84,8 @@ public final class StreamableHttpEndpoint {
       // Notifications and responses: 202 Accepted with no body (transports §Sending Messages, 4).
       if (message.containsKey("method")) {
         dispatcher.notification(exchange(ctx, session.get(), ClientChannel.NONE), message);
+      } else {
+        dispatcher.response(exchange(ctx, session.get(), ClientChannel.NONE), message);
       }
       McpReplies.accepted(ctx);
       return;
@@ -92,7 +94,7 @@ public final class StreamableHttpEndpoint {
     boolean ssePreferred = accept != null && accept.contains("text/event-stream")
         && (!accept.contains("application/json") || accept.indexOf("text/event-stream") < accept.indexOf("application/json"));
     ReplyChannel reply = new ReplyChannel(ctx, sse, ssePreferred);
-    answer(exchange(ctx, session.get(), reply::notification), message).onComplete(ar -> reply.reply(ar.result()));
+    answer(exchange(ctx, session.get(), reply), message).onComplete(ar -> reply.reply(ar.result()));
   }
 
   /** 2025-03-26 allows JSON-RPC batches; later versions removed them. */
@@ -119,6 +121,8 @@ public final class StreamableHttpEndpoint {
         answers.add(answer(exchange, message));
       } else if (message.containsKey("method")) {
         dispatcher.notification(exchange, message);
+      } else {
+        dispatcher.response(exchange, message);
       }
     }
     if (answers.isEmpty()) {
@@ -174,7 +178,7 @@ public final class StreamableHttpEndpoint {
         return;
       }
       Session session = sessions.create(preset.id(), preset.slug(), ar.result().protocolVersion(), caller.rateKey(),
-          ar.result().clientInfo());
+          ar.result().clientInfo(), ar.result().clientCapabilities());
       ctx.response().putHeader(McpReplies.SESSION_HEADER, session.id());
       McpReplies.json(ctx, 200, JsonRpc.result(id, ar.result().result()));
     });

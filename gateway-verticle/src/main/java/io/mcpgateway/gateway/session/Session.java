@@ -1,12 +1,23 @@
 package io.mcpgateway.gateway.session;
 
+import io.mcpgateway.gateway.upstream.DownstreamClient;
+import io.mcpgateway.gateway.upstream.ServerRequest;
 import io.mcpgateway.gateway.upstream.UpstreamCall;
+import io.mcpgateway.model.ErrorCode;
+import io.mcpgateway.model.GatewayException;
+import io.mcpgateway.model.jsonrpc.JsonRpc;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * A 2025-era MCP session (basic/transports §Session Management): created by {@code initialize}, named by
@@ -15,8 +26,15 @@ import java.util.UUID;
  * This object is one gateway instance's view of the session ({@link SessionRegistry}); confined to that
  * instance's event loop. Calls in flight and the GET stream are those on this instance; cancellation and the
  * log level reach the other instances over the event bus.
+ * <p>Upstream requests for the client (sampling, elicitation, roots) go out under request ids of this view
+ * (unique across instances) and wait here, bounded and timed, until the client POSTs the response; a response
+ * POSTed to another instance reaches this one over the event bus ({@link #answer}).
  */
-public final class Session {
+public final class Session implements DownstreamClient {
+  /** Requests to the client awaiting its answer, per session view; more are refused to the upstream at once. */
+  public static final int MAX_CLIENT_REQUESTS = 16;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   /** RFC 5424 severities as MCP names them, least severe first (server/utilities/logging). */
   public static final java.util.List<String> LOG_LEVELS =
       java.util.List.of("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency");
@@ -34,6 +52,21 @@ public final class Session {
   private long lastSeen = System.nanoTime();
   private boolean initialized;
   private HttpServerResponse stream;
+  private JsonObject clientCapabilities = new JsonObject();
+  private final Map<String, ToClient> toClient = new HashMap<>();
+  /** Prefix of this view's request ids to the client, so views on other instances never reuse one. */
+  private final String requestIdPrefix = randomTag() + "-";
+  private long nextClientRequestId = 1;
+  private boolean ended;
+
+  /** One upstream request sent to the client: how to reach the client again (to cancel it) and the answer. */
+  private record ToClient(String method, Predicate<JsonObject> via, Promise<JsonObject> answer, long timer) {}
+
+  private static String randomTag() {
+    byte[] bytes = new byte[6];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
 
   Session(SessionRegistry registry, String id, UUID presetId, String presetSlug, String protocolVersion, String callerKey, JsonObject clientInfo) {
     this.registry = registry;
@@ -47,6 +80,112 @@ public final class Session {
 
   public String id() {
     return id;
+  }
+
+  @Override
+  public String sessionId() {
+    return id;
+  }
+
+  /** The capabilities the client declared in {@code initialize}. */
+  @Override
+  public JsonObject capabilities() {
+    return clientCapabilities;
+  }
+
+  public void clientCapabilities(JsonObject declared) {
+    this.clientCapabilities = declared == null ? new JsonObject() : declared.copy();
+  }
+
+  /** An upstream request no call of this session carries: it goes on the GET stream, if the client opened one. */
+  @Override
+  public Future<JsonObject> request(ServerRequest request) {
+    return ask(request, null);
+  }
+
+  /** An upstream notification no call carries ({@code notifications/elicitation/complete}, a log): GET stream. */
+  @Override
+  public void notification(JsonObject notification) {
+    if (wantsLog(notification)) {
+      send(notification);
+    }
+  }
+
+  /**
+   * Sends an upstream's request to the client under a request id of this session: on {@code stream} (the SSE
+   * stream of the POST whose call caused it; transports §Sending Messages, 6) when that can carry it, else on the
+   * GET stream. Completes with the client's response message; fails when no stream can carry it, when
+   * {@link #MAX_CLIENT_REQUESTS} are already waiting, or when the client does not answer in time (the client is
+   * then sent {@code notifications/cancelled}, as it is when the upstream cancels).
+   */
+  public Future<JsonObject> ask(ServerRequest request, Predicate<JsonObject> stream) {
+    if (ended) {
+      return Future.failedFuture(new GatewayException(ErrorCode.UNAVAILABLE, "the client session has ended"));
+    }
+    if (toClient.size() >= MAX_CLIENT_REQUESTS) {
+      return Future.failedFuture(new GatewayException(ErrorCode.UNAVAILABLE, "the client has " + MAX_CLIENT_REQUESTS
+          + " requests unanswered already"));
+    }
+    String requestId = requestIdPrefix + nextClientRequestId++;
+    JsonObject message = JsonRpc.request(requestId, request.method(), request.params());
+    Predicate<JsonObject> via;
+    if (stream != null && stream.test(message)) {
+      via = stream;
+    } else if (send(message)) {
+      via = this::send;
+    } else {
+      return Future.failedFuture(new GatewayException(ErrorCode.UNAVAILABLE, "the client cannot receive "
+          + request.method() + " now: it neither accepts text/event-stream on the call nor listens on a GET stream"));
+    }
+    Promise<JsonObject> answer = Promise.promise();
+    long timer = registry.vertx().setTimer(registry.clientAnswerTimeout().toMillis(), t -> abandon(requestId, "timed out",
+        new GatewayException(ErrorCode.TIMEOUT, "the client did not answer " + request.method() + " within "
+            + registry.clientAnswerTimeout().toSeconds() + " s")));
+    toClient.put(requestId, new ToClient(request.method(), via, answer, timer));
+    request.onCancel(reason -> abandon(requestId, reason,
+        new GatewayException(ErrorCode.UNAVAILABLE, request.method() + " was cancelled: " + reason)));
+    return answer.future();
+  }
+
+  /** Stops waiting for the client's answer and tells it (cancellation §: the receiver may stop its work). */
+  private void abandon(String requestId, String reason, GatewayException failure) {
+    ToClient t = toClient.remove(requestId);
+    if (t == null) {
+      return;
+    }
+    registry.vertx().cancelTimer(t.timer());
+    t.via().test(JsonRpc.notification("notifications/cancelled",
+        new JsonObject().put("requestId", requestId).put("reason", reason)));
+    t.answer().tryFail(failure);
+  }
+
+  /**
+   * A JSON-RPC response the client POSTed: completes the request of this view it answers, or is passed to the
+   * other instances, one of which may be waiting for it.
+   */
+  public void answer(JsonObject response) {
+    if (!answerHere(response) && response.getValue("id") instanceof String) {
+      registry.publishAnswer(id, response);
+    }
+  }
+
+  /** True when the response answered one of this view's requests to the client. */
+  boolean answerHere(JsonObject response) {
+    if (!(response.getValue("id") instanceof String requestId)) {
+      return false;
+    }
+    ToClient t = toClient.remove(requestId);
+    if (t == null) {
+      return false;
+    }
+    registry.vertx().cancelTimer(t.timer());
+    t.answer().tryComplete(response);
+    return true;
+  }
+
+  /** How many requests to the client are waiting for its answer. */
+  public int awaitingClient() {
+    return toClient.size();
   }
 
   public UUID presetId() {
@@ -184,6 +323,14 @@ public final class Session {
   }
 
   void end() {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    for (String requestId : new ArrayList<>(toClient.keySet())) {
+      abandon(requestId, "session ended", new GatewayException(ErrorCode.UNAVAILABLE, "the client session has ended"));
+    }
+    registry.ended(this);
     inFlight.values().forEach(c -> c.cancel("session ended"));
     inFlight.clear();
     if (hasStream()) {

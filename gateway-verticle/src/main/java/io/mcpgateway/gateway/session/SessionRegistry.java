@@ -38,11 +38,21 @@ public final class SessionRegistry {
   private final Duration idleTimeout;
   private final long sweeper;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private final List<java.util.function.Consumer<Session>> endListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Duration clientAnswerTimeout;
+
+  /** How long an upstream's request to a client (sampling, elicitation, roots) waits for the client's answer. */
+  public static final Duration DEFAULT_CLIENT_ANSWER_TIMEOUT = Duration.ofMinutes(5);
 
   public SessionRegistry(Vertx vertx, SessionTokens tokens, Duration idleTimeout) {
+    this(vertx, tokens, idleTimeout, DEFAULT_CLIENT_ANSWER_TIMEOUT);
+  }
+
+  public SessionRegistry(Vertx vertx, SessionTokens tokens, Duration idleTimeout, Duration clientAnswerTimeout) {
     this.vertx = vertx;
     this.tokens = tokens;
     this.idleTimeout = idleTimeout;
+    this.clientAnswerTimeout = clientAnswerTimeout;
     long every = Math.max(250, Math.min(15_000, idleTimeout.toMillis() / 4));
     this.sweeper = vertx.setPeriodic(every, t -> sweep());
     var bus = vertx.eventBus();
@@ -55,6 +65,12 @@ public final class SessionRegistry {
     }));
     consumers.add(bus.consumer(Addresses.SESSION_LOG_LEVEL, m ->
         get(m.body().getString("sessionId")).ifPresent(s -> s.applyLogLevel(m.body().getString("level")))));
+    consumers.add(bus.consumer(Addresses.SESSION_ANSWER, m -> {
+      Session s = sessions.get(m.body().getString("sessionId"));
+      if (s != null && m.body().getValue("response") instanceof JsonObject response) {
+        s.answerHere(response);
+      }
+    }));
     consumers.add(bus.consumer(Addresses.SESSION_MESSAGE, m -> {
       Session s = sessions.get(m.body().getString("sessionId"));
       if (s != null) {
@@ -64,8 +80,15 @@ public final class SessionRegistry {
   }
 
   public Session create(UUID presetId, String presetSlug, String protocolVersion, String callerKey, JsonObject clientInfo) {
-    String id = tokens.issue(presetId, protocolVersion, callerKey);
+    return create(presetId, presetSlug, protocolVersion, callerKey, clientInfo, new JsonObject());
+  }
+
+  /** {@code clientCapabilities}: as the client declared them in {@code initialize} (the relayed ones go in the id). */
+  public Session create(UUID presetId, String presetSlug, String protocolVersion, String callerKey, JsonObject clientInfo,
+      JsonObject clientCapabilities) {
+    String id = tokens.issue(presetId, protocolVersion, callerKey, clientCapabilities);
     Session session = new Session(this, id, presetId, presetSlug, protocolVersion, callerKey, clientInfo);
+    session.clientCapabilities(clientCapabilities);
     session.issuedAt(tokens.now());
     sessions.put(id, session);
     return session;
@@ -95,6 +118,7 @@ public final class SessionRegistry {
       Session adopted = new Session(this, id, c.presetId(), null, c.protocolVersion(), c.callerKey(), new JsonObject());
       adopted.issuedAt(c.issuedAtMillis());
       adopted.markInitialized();
+      adopted.clientCapabilities(c.clientCapabilities());
       sessions.put(id, adopted);
       return adopted;
     });
@@ -146,6 +170,28 @@ public final class SessionRegistry {
     }
     vertx.eventBus().publish(Addresses.SESSION_MESSAGE,
         new JsonObject().put("v", 1).put("sessionId", sessionId).put("message", message));
+  }
+
+  /** Called with every session view that ends here (DELETE, ended elsewhere, maximum age, preset deleted, node stopping). */
+  public void onEnded(java.util.function.Consumer<Session> listener) {
+    endListeners.add(listener);
+  }
+
+  void ended(Session s) {
+    endListeners.forEach(l -> l.accept(s));
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  Duration clientAnswerTimeout() {
+    return clientAnswerTimeout;
+  }
+
+  void publishAnswer(String sessionId, JsonObject response) {
+    vertx.eventBus().publish(Addresses.SESSION_ANSWER,
+        new JsonObject().put("v", 1).put("sessionId", sessionId).put("response", response));
   }
 
   void publishCancel(String sessionId, String requestId, String reason) {

@@ -1,6 +1,8 @@
 package io.mcpgateway.gateway.session;
 
 import io.mcpgateway.model.crypto.SecretBox;
+import io.mcpgateway.gateway.upstream.DownstreamClient;
+import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -12,17 +14,21 @@ import java.util.UUID;
 /**
  * Session ids that carry their session: an AES-256-GCM sealed, authenticated token (under a key derived from
  * {@code MGW_SECRET_KEY}) holding what any gateway instance, on any node, needs to continue the session —
- * preset, creator, negotiated protocol version, issue time. No instance has to have seen the session before,
+ * preset, creator, negotiated protocol version, issue time, and the client capabilities the gateway relays
+ * (roots, sampling, elicitation: they decide which upstream session serves the caller's calls). No instance has to have seen the session before,
  * so neither verticle instances nor nodes need affinity (agentgateway's approach). Thread-safe and stateless.
  * Tokens older than {@code maxAge} no longer open (the client gets 404 and initializes again).
  */
 public final class SessionTokens {
   private static final byte[] AAD = "mcp-gateway session v1".getBytes(StandardCharsets.US_ASCII);
   /** Longer ids cannot be ours; refuse them before any decoding. */
-  private static final int MAX_TOKEN_CHARS = 512;
+  private static final int MAX_TOKEN_CHARS = 1024;
+  /** Relayed capabilities longer than this (as JSON) are kept by name only (their sub-objects dropped). */
+  static final int MAX_CAPABILITIES_BYTES = 256;
 
   /** What a session id says about its session. {@code callerKey} is {@code Caller.rateKey()} of its creator. */
-  public record Claims(UUID presetId, String protocolVersion, String callerKey, long issuedAtMillis) {}
+  public record Claims(UUID presetId, String protocolVersion, String callerKey, long issuedAtMillis,
+      JsonObject clientCapabilities) {}
 
   private final SecretBox box;
   private final Duration maxAge;
@@ -39,11 +45,18 @@ public final class SessionTokens {
   }
 
   public String issue(UUID presetId, String protocolVersion, String callerKey) {
+    return issue(presetId, protocolVersion, callerKey, new JsonObject());
+  }
+
+  /** {@code clientCapabilities}: what the client declared; only the relayed ones are sealed in. */
+  public String issue(UUID presetId, String protocolVersion, String callerKey, JsonObject clientCapabilities) {
     byte[] version = protocolVersion.getBytes(StandardCharsets.US_ASCII);
     byte[] caller = callerKey.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer plain = ByteBuffer.allocate(16 + 8 + 1 + version.length + caller.length)
+    byte[] capabilities = sealedCapabilities(clientCapabilities);
+    ByteBuffer plain = ByteBuffer.allocate(16 + 8 + 1 + version.length + 2 + capabilities.length + caller.length)
         .putLong(presetId.getMostSignificantBits()).putLong(presetId.getLeastSignificantBits())
-        .putLong(clock.millis()).put((byte) version.length).put(version).put(caller);
+        .putLong(clock.millis()).put((byte) version.length).put(version)
+        .putShort((short) capabilities.length).put(capabilities).put(caller);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(box.seal(plain.array(), AAD));
   }
 
@@ -58,17 +71,41 @@ public final class SessionTokens {
       long issuedAt = plain.getLong();
       byte[] version = new byte[plain.get()];
       plain.get(version);
+      byte[] capabilities = new byte[plain.getShort()];
+      plain.get(capabilities);
       byte[] caller = new byte[plain.remaining()];
       plain.get(caller);
       if (clock.millis() - issuedAt > maxAge.toMillis()) {
         return Optional.empty();
       }
       return Optional.of(new Claims(preset, new String(version, StandardCharsets.US_ASCII),
-          new String(caller, StandardCharsets.UTF_8), issuedAt));
+          new String(caller, StandardCharsets.UTF_8), issuedAt,
+          capabilities.length == 0 ? new JsonObject() : new JsonObject(new String(capabilities, StandardCharsets.UTF_8))));
     } catch (RuntimeException forgedOrMalformed) {
       // Not base64, altered, sealed under another key or truncated: not a session of this gateway.
       return Optional.empty();
     }
+  }
+
+  private static byte[] sealedCapabilities(JsonObject declared) {
+    JsonObject relayed = DownstreamClient.relayedCapabilities(declared);
+    if (relayed.isEmpty()) {
+      return new byte[0];
+    }
+    byte[] full = relayed.encode().getBytes(StandardCharsets.UTF_8);
+    if (full.length <= MAX_CAPABILITIES_BYTES) {
+      return full;
+    }
+    // Keep what decides routing and elicitation modes; drop anything bulky below it.
+    JsonObject reduced = new JsonObject();
+    relayed.forEach(e -> {
+      JsonObject value = new JsonObject();
+      if ("elicitation".equals(e.getKey()) && e.getValue() instanceof JsonObject modes) {
+        modes.fieldNames().stream().filter(m -> m.equals("form") || m.equals("url")).forEach(m -> value.put(m, new JsonObject()));
+      }
+      reduced.put(e.getKey(), value);
+    });
+    return reduced.encode().getBytes(StandardCharsets.UTF_8);
   }
 
   /** When a token issued at {@code issuedAtMillis} stops opening. */

@@ -37,7 +37,8 @@ public final class ServerRequest {
     return cancelled;
   }
 
-  void cancel(String reason) {
+  /** Cancels it: the upstream withdrew it, or the call it belonged to ended. */
+  public void cancel(String reason) {
     if (!cancelled) {
       cancelled = true;
       if (onCancel != null) {

@@ -30,7 +30,7 @@ class ReplyChannelTest {
     router.post("/mcp").handler(ctx -> {
       ReplyChannel reply = new ReplyChannel(ctx, true, true);
       for (int i = 0; i < 200; i++) { // 200 MB of progress, faster than any caller reads
-        reply.notification(new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/progress")
+        reply.notify(new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/progress")
             .put("params", new JsonObject().put("progressToken", 1).put("progress", i).put("message", megabyte)));
       }
       reply.reply(new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("result", new JsonObject().put("done", true)));

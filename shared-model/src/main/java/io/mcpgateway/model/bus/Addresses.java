@@ -24,6 +24,11 @@ public final class Addresses {
   public static final String SESSION_LOG_LEVEL = "mgw.session.level";
   /** publish {@code {v, sessionId, message}}: a server message for the session's GET stream, wherever it is open. */
   public static final String SESSION_MESSAGE = "mgw.session.message";
+  /**
+   * Publish {@code {v, sessionId, response}}: a client's JSON-RPC response to a request the gateway sent it for an
+   * upstream (sampling, elicitation, roots), POSTed to an instance that is not the one waiting for it.
+   */
+  public static final String SESSION_ANSWER = "mgw.session.answer";
   /** send {@link ToolCallRecorded}: the metrics verticle stores it. */
   public static final String TOOL_CALL_RECORDED = "mgw.metrics.toolcall";
 

@@ -49,6 +49,52 @@ public final class FixtureTools {
     return tools;
   }
 
+  /**
+   * Tools that ask the calling client (MCP client features): {@code sample {prompt}} sends
+   * {@code sampling/createMessage} and answers "{prefix}sampled: {text} by {model}"; {@code elicit {message}} a
+   * form {@code elicitation/create} (one string field {@code name}) → "{prefix}elicited: {action} {content}";
+   * {@code elicit_url {url}} a URL-mode one → "{prefix}url: {action}"; {@code roots} sends {@code roots/list} →
+   * "{prefix}roots: {uri,...}". A client that did not declare the capability gets the SDK's error as a tool error.
+   */
+  public static List<SyncToolSpecification> clientFeatures(McpJsonMapper json, String prefix) {
+    List<SyncToolSpecification> tools = new ArrayList<>();
+    tools.add(tool(json, "sample", "Asks the client's model", "{\"type\":\"object\",\"properties\":{\"prompt\":{\"type\":\"string\"}}}",
+        (ex, req) -> asking(() -> {
+          McpSchema.CreateMessageResult answer = ex.createMessage(McpSchema.CreateMessageRequest.builder()
+              .messages(List.of(new McpSchema.SamplingMessage(McpSchema.Role.USER,
+                  new McpSchema.TextContent(String.valueOf(req.arguments().get("prompt"))))))
+              .maxTokens(50).build());
+          String text = answer.content() instanceof McpSchema.TextContent t ? t.text() : String.valueOf(answer.content());
+          return text(prefix + "sampled: " + text + " by " + answer.model());
+        })));
+    tools.add(tool(json, "elicit", "Asks the user for a name", "{\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"}}}",
+        (ex, req) -> asking(() -> {
+          McpSchema.ElicitResult answer = ex.createElicitation(McpSchema.ElicitFormRequest.builder(
+              String.valueOf(req.arguments().get("message")), java.util.Map.of("type", "object",
+                  "properties", java.util.Map.of("name", java.util.Map.of("type", "string")))).build());
+          return text(prefix + "elicited: " + answer.action().name().toLowerCase() + " " + answer.content());
+        })));
+    tools.add(tool(json, "elicit_url", "Sends the user to a URL", "{\"type\":\"object\",\"properties\":{\"url\":{\"type\":\"string\"}}}",
+        (ex, req) -> asking(() -> {
+          McpSchema.ElicitResult answer = ex.createElicitation(McpSchema.ElicitUrlRequest.builder(
+              "Please open the page", String.valueOf(req.arguments().get("url")), "elicitation-1").build());
+          return text(prefix + "url: " + answer.action().name().toLowerCase());
+        })));
+    tools.add(tool(json, "roots", "Lists the client's roots", "{\"type\":\"object\"}",
+        (ex, req) -> asking(() -> text(prefix + "roots: " + String.join(",",
+            ex.listRoots().roots().stream().map(McpSchema.Root::uri).toList())))));
+    return tools;
+  }
+
+  /** The SDK throws when the client cannot be asked; the tool reports that as its error. */
+  private static CallToolResult asking(java.util.function.Supplier<CallToolResult> ask) {
+    try {
+      return ask.get();
+    } catch (RuntimeException e) {
+      return CallToolResult.builder().addTextContent("could not ask the client: " + e.getMessage()).isError(true).build();
+    }
+  }
+
   public static SyncToolSpecification tool(McpJsonMapper json, String name, String description, String schema,
       java.util.function.BiFunction<io.modelcontextprotocol.server.McpSyncServerExchange, McpSchema.CallToolRequest, CallToolResult> handler) {
     McpSchema.Tool tool = McpSchema.Tool.builder().name(name).description(description).inputSchema(json, schema).build();

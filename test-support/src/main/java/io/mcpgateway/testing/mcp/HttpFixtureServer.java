@@ -82,6 +82,14 @@ public final class HttpFixtureServer implements AutoCloseable {
     return s;
   }
 
+  /** A legacy HTTP+SSE (2024-11-05) fixture with the given tools. */
+  public static HttpFixtureServer legacySse(String name,
+      java.util.function.Function<McpJsonMapper, List<SyncToolSpecification>> tools) {
+    HttpFixtureServer s = new HttpFixtureServer(name, true, tools.apply(new JacksonMcpJsonMapper(new ObjectMapper())));
+    s.start(0);
+    return s;
+  }
+
   public McpJsonMapper json() {
     return json;
   }

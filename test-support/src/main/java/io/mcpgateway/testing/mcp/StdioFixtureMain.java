@@ -17,7 +17,7 @@ import java.util.concurrent.CountDownLatch;
  * variable FIXTURE_SECRET, if set, in the answer of the tool {@code env}, so tests can check which
  * environment the gateway gave it. With the extra argument {@code --env-names} it also serves {@code env_names},
  * which answers the sorted names of every environment variable it got (to prove the gateway's own environment
- * did not reach it).
+ * did not reach it). With {@code --client-features} it also serves {@link FixtureTools#clientFeatures}.
  */
 public final class StdioFixtureMain {
   private StdioFixtureMain() {}
@@ -29,6 +29,9 @@ public final class StdioFixtureMain {
     tools.add(FixtureTools.tool(json, "env", "Shows FIXTURE_SECRET and whether HOME_SECRET leaked", "{\"type\":\"object\"}",
         (ex, req) -> FixtureTools.text("FIXTURE_SECRET=" + System.getenv("FIXTURE_SECRET")
             + " MGW_LEAK=" + System.getenv("MGW_ADMIN_API_KEY"))));
+    if (List.of(args).contains("--client-features")) {
+      tools.addAll(FixtureTools.clientFeatures(json, name + ":"));
+    }
     if (List.of(args).contains("--env-names")) {
       tools.add(FixtureTools.tool(json, "env_names", "Names of all environment variables", "{\"type\":\"object\"}",
           (ex, req) -> FixtureTools.text(String.join(",", new java.util.TreeSet<>(System.getenv().keySet())))));
