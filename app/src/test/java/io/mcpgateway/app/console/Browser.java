@@ -113,18 +113,25 @@ final class Browser implements AfterTestExecutionCallback, AutoCloseable {
 
   @Override
   public void afterTestExecution(ExtensionContext context) throws Exception {
-    if (context.getExecutionException().isEmpty() || driver == null) {
+    // -Dmgw.test.screenshots=always keeps them for passing tests too (to look at the pages).
+    boolean always = "always".equals(System.getProperty("mgw.test.screenshots"));
+    if ((context.getExecutionException().isEmpty() && !always) || driver == null) {
       shots.clear();
       return;
     }
     Path dir = Path.of("target", "console-screenshots", context.getRequiredTestMethod().getName());
+    if (Files.isDirectory(dir)) {
+      try (var old = Files.list(dir)) {
+        old.forEach(f -> f.toFile().delete());
+      }
+    }
     Files.createDirectories(dir);
     int i = 0;
     for (var e : shots.entrySet()) {
       Files.write(dir.resolve(String.format("%02d-%s.png", i++, e.getKey())), e.getValue());
     }
-    Files.write(dir.resolve("zz-at-failure.png"), driver.getScreenshotAs(OutputType.BYTES));
-    Files.writeString(dir.resolve("zz-at-failure.html"), driver.getPageSource());
+    Files.write(dir.resolve("zz-last-page.png"), driver.getScreenshotAs(OutputType.BYTES));
+    Files.writeString(dir.resolve("zz-last-page.html"), driver.getPageSource());
     Files.writeString(dir.resolve("zz-browser-log.txt"), String.join("\n",
         driver.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::toString).toList()));
     shots.clear();
