@@ -241,4 +241,41 @@ class ClientFeaturesEndToEndTest {
           .isEqualTo("asker:roots: file:///home/alice,file:///work/alice");
     }
   }
+
+  @Test
+  void on_the_wire_the_request_rides_the_calls_sse_stream_under_the_gateways_id_and_the_answer_is_a_post() throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    java.net.URI mcp = java.net.URI.create(gw.base() + "/mcp/" + httpPreset.slug());
+    java.util.function.Function<JsonObject, java.net.http.HttpRequest.Builder> post = body -> java.net.http.HttpRequest
+        .newBuilder(mcp).header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.encode()));
+    var init = http.send(post.apply(new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "initialize")
+        .put("params", new JsonObject().put("protocolVersion", "2025-11-25").put("clientInfo", new JsonObject()
+            .put("name", "wire").put("version", "1")).put("capabilities", new JsonObject().put("sampling", new JsonObject()))))
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    http.send(post.apply(new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/initialized"))
+        .header("Mcp-Session-Id", session).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+    var call = http.send(post.apply(new JsonObject().put("jsonrpc", "2.0").put("id", 2).put("method", "tools/call")
+            .put("params", new JsonObject().put("name", "sample").put("arguments", new JsonObject().put("prompt", "wire"))))
+        .header("Mcp-Session-Id", session).build(), java.net.http.HttpResponse.BodyHandlers.ofLines());
+    assertThat(call.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+    var events = call.body().filter(l -> l.startsWith("data: ")).map(l -> new JsonObject(l.substring(6))).iterator();
+    JsonObject asked = events.next();
+    assertThat(asked.getString("method")).isEqualTo("sampling/createMessage");
+    Object gatewayId = asked.getValue("id");
+    assertThat(gatewayId).isInstanceOf(String.class);
+    var answered = http.send(post.apply(new JsonObject().put("jsonrpc", "2.0").put("id", gatewayId).put("result", new JsonObject()
+            .put("role", "assistant").put("content", new JsonObject().put("type", "text").put("text", "wire answer"))
+            .put("model", "wire-model")))
+        .header("Mcp-Session-Id", session).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(answered.statusCode()).isEqualTo(202);
+    JsonObject result = events.next();
+    assertThat(result.getValue("id")).isEqualTo(2);
+    assertThat(result.getJsonObject("result").getJsonArray("content").getJsonObject(0).getString("text"))
+        .isEqualTo("asker:sampled: wire answer by wire-model");
+    // The upstream got the answer under its own request id, not the gateway's downstream one.
+    assertThat(asker.seen()).filteredOn(r -> r.body().contains("wire-model")).singleElement()
+        .satisfies(r -> assertThat(new JsonObject(r.body()).getValue("id")).isNotEqualTo(gatewayId));
+  }
 }
