@@ -8,6 +8,7 @@ import io.mcpgateway.gateway.endpoint.StreamableHttpEndpoint;
 import io.mcpgateway.gateway.endpoint.McpRoutes;
 import io.mcpgateway.gateway.ratelimit.FallbackRateLimiter;
 import io.mcpgateway.gateway.ratelimit.InProcessRateLimiter;
+import io.mcpgateway.gateway.ratelimit.NodeRateWindows;
 import io.mcpgateway.gateway.ratelimit.RateLimiter;
 import io.mcpgateway.gateway.ratelimit.RedisRateLimiter;
 import io.vertx.redis.client.Redis;
@@ -53,13 +54,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GatewayVerticle extends VerticleBase {
   /**
-   * What the instances of one node share: the session-token key (stateless) and the in-process rate-limit
-   * windows (so a caller's limit is per node, not per instance, when there is no Redis).
+   * What the instances of one node share: the session-token key (stateless) and the node-wide counts of the
+   * in-process rate-limit windows (lock-free; so a caller's limit is per node, not per instance, without Redis).
    */
-  public record NodeWide(SessionTokens tokens, InProcessRateLimiter localLimits) {
+  public record NodeWide(SessionTokens tokens, NodeRateWindows rateWindows) {
     public static NodeWide of(NodeSettings node) {
       return new NodeWide(new SessionTokens(node.secrets(), node.config().scale().sessionMaxAge(), Clock.systemUTC()),
-          new InProcessRateLimiter(Clock.systemUTC()));
+          new NodeRateWindows());
     }
   }
 
@@ -105,7 +106,9 @@ public final class GatewayVerticle extends VerticleBase {
     sessions.onEnded(s -> upstreams.release(s.id()));
     var endpoint = new StreamableHttpEndpoint(new McpDispatcher(vertx, catalogs, upstreams), sessions);
     var policy = new AccessPolicy(pool);
-    RateLimiter limiter = shared.localLimits();
+    InProcessRateLimiter local = new InProcessRateLimiter(Clock.systemUTC(), shared.rateWindows());
+    vertx.setPeriodic(1000, t -> local.sweep());
+    RateLimiter limiter = local;
     if (config.redisUrl().isPresent()) {
       redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUrl().get().toString())
           .setMaxPoolSize(16).setMaxWaitingHandlers(4096));

@@ -1,26 +1,51 @@
 package io.mcpgateway.gateway.ratelimit;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A sliding-window log kept in this process: a request passes when fewer than {@code limit} requests under
  * its key passed in the last minute. For a single node, and as the fallback when Redis is unreachable.
- * Memory is bounded: at most {@code limit} timestamps per key, keys idle for a window are evicted.
+ * One instance per gateway verticle instance, confined to its event loop: it keeps the times of the requests it
+ * let through, and counts them against the node-wide total in {@link NodeRateWindows} (lock-free), so the limit
+ * holds for the node whichever instances a caller's connections land on. Memory is bounded: at most
+ * {@code limit} timestamps per key on the node, at most {@link #MAX_KEYS} keys per instance (least recently
+ * used go first), keys idle for a window are dropped by {@link #sweep()}.
  */
 public final class InProcessRateLimiter implements RateLimiter {
   static final Duration WINDOW = Duration.ofMinutes(1);
+  static final int MAX_KEYS = 200_000;
 
   private final Clock clock;
-  private final Cache<String, ArrayDeque<Long>> windows;
+  private final NodeRateWindows node;
+  private final LinkedHashMap<String, Window> windows = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Window> eldest) {
+      if (size() > MAX_KEYS) {
+        NodeRateWindows.release(eldest.getValue().count, eldest.getValue().log.size());
+        return true;
+      }
+      return false;
+    }
+  };
 
+  /** This instance's requests under one key, and the node-wide count they are part of. */
+  private record Window(ArrayDeque<Long> log, AtomicInteger count) {}
+
+  /** A limiter with its own node-wide windows (one instance, or tests). */
   public InProcessRateLimiter(Clock clock) {
+    this(clock, new NodeRateWindows());
+  }
+
+  public InProcessRateLimiter(Clock clock, NodeRateWindows node) {
     this.clock = clock;
-    this.windows = Caffeine.newBuilder().maximumSize(200_000).expireAfterAccess(WINDOW.plusSeconds(5)).build();
+    this.node = node;
   }
 
   @Override
@@ -30,19 +55,40 @@ public final class InProcessRateLimiter implements RateLimiter {
 
   RateLimitDecision decide(String key, int limit) {
     long now = clock.millis();
-    long windowStart = now - WINDOW.toMillis();
-    ArrayDeque<Long> log = windows.get(key, k -> new ArrayDeque<>());
-    synchronized (log) {
-      while (!log.isEmpty() && log.peekFirst() <= windowStart) {
-        log.pollFirst();
+    Window w = windows.computeIfAbsent(key, k -> new Window(new ArrayDeque<>(), node.count(k)));
+    prune(w, now - WINDOW.toMillis());
+    int taken = NodeRateWindows.take(w.count(), limit);
+    if (taken > 0) {
+      w.log().addLast(now);
+      long reset = secondsUntil(w.log().peekFirst() + WINDOW.toMillis(), now);
+      return new RateLimitDecision(true, limit, limit - taken, reset, 0);
+    }
+    // The oldest request this instance let through leaves the window first that we know of; when the others
+    // hold them all, ask the caller to come back in a second.
+    long retry = w.log().isEmpty() ? 1 : secondsUntil(w.log().peekFirst() + WINDOW.toMillis(), now);
+    return new RateLimitDecision(false, limit, 0, retry, retry);
+  }
+
+  /** Gives back the slots of requests that left the window, so the other instances see them free. */
+  public void sweep() {
+    long windowStart = clock.millis() - WINDOW.toMillis();
+    for (Iterator<Window> it = windows.values().iterator(); it.hasNext(); ) {
+      Window w = it.next();
+      prune(w, windowStart);
+      if (w.log().isEmpty()) {
+        it.remove();
       }
-      if (log.size() < limit) {
-        log.addLast(now);
-        long reset = secondsUntil(log.peekFirst() + WINDOW.toMillis(), now);
-        return new RateLimitDecision(true, limit, limit - log.size(), reset, 0);
-      }
-      long retry = secondsUntil(log.peekFirst() + WINDOW.toMillis(), now);
-      return new RateLimitDecision(false, limit, 0, retry, retry);
+    }
+  }
+
+  private static void prune(Window w, long windowStart) {
+    int expired = 0;
+    while (!w.log().isEmpty() && w.log().peekFirst() <= windowStart) {
+      w.log().pollFirst();
+      expired++;
+    }
+    if (expired > 0) {
+      NodeRateWindows.release(w.count(), expired);
     }
   }
 
