@@ -49,6 +49,11 @@ public final class JarProcess implements AutoCloseable {
 
   /** Starts the jar with the given environment and arguments; returns at once (see {@link #awaitReady}). */
   public static JarProcess start(String name, Map<String, String> env, String... args) {
+    return start(name, env, List.of(), args);
+  }
+
+  /** As {@link #start(String, Map, String...)}, with extra JVM options (system properties) before {@code -jar}. */
+  public static JarProcess start(String name, Map<String, String> env, List<String> jvmOptions, String... args) {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException(JAR + " is missing: the jar tests run after `package` (mvn verify)");
     }
@@ -59,8 +64,9 @@ public final class JarProcess implements AutoCloseable {
       List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           // Frugal child JVMs: the machine is shared. None of these flags changes what is on the classpath.
           "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx384m",
-          "-Djava.net.preferIPv4Stack=true", "-Dhazelcast.local.localAddress=127.0.0.1",
-          "-jar", JAR.toString()));
+          "-Djava.net.preferIPv4Stack=true", "-Dhazelcast.local.localAddress=127.0.0.1"));
+      command.addAll(jvmOptions);
+      command.addAll(List.of("-jar", JAR.toString()));
       command.addAll(List.of(args));
       var builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
       builder.environment().keySet().removeIf(k -> k.startsWith("MGW_"));
