@@ -143,11 +143,12 @@ public final class GatewayVerticle extends VerticleBase {
   private Router router(GatewayConfig config, StreamableHttpEndpoint endpoint, BearerAuthenticator authenticator,
       AccessPolicy policy, RateLimitHandler rateLimit) {
     Router router = Router.router(vertx);
-    new Health(vertx).postgres(pool, config.database().timeout())
+    Health health = new Health(vertx).postgres(pool, config.database().timeout())
         .info("rate-limits", () -> new JsonObject().put("backend", fallback == null ? "in-process"
             : fallback.degraded() ? "in-process (Redis unreachable)" : "redis"))
-        .info("upstreams", () -> new JsonObject().put("openCircuits", new JsonArray(upstreams.openCircuits())))
-        .mount(router);
+        .info("upstreams", () -> new JsonObject().put("openCircuits", new JsonArray(upstreams.openCircuits())));
+    authenticator.oauthStatus().ifPresent(s -> health.info("oauth-issuer", () -> authenticator.oauthStatus().orElseThrow()));
+    health.mount(router);
     new ProtectedResourceMetadata(config, catalogs).mount(router);
     McpRoutes.mount(router, config, catalogs, endpoint, authenticator, policy, rateLimit);
     router.route().last().handler(ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no such resource"));

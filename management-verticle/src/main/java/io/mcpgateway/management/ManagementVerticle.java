@@ -58,7 +58,9 @@ public final class ManagementVerticle extends VerticleBase {
     router = Router.router(vertx);
     var console = new ConsoleRoutes(config);
     console.mountHeaders(router);
-    new Health(vertx).postgres(pool, config.database().timeout()).mount(router);
+    Health health = new Health(vertx).postgres(pool, config.database().timeout());
+    authenticator.oauthStatus().ifPresent(s -> health.info("oauth-issuer", () -> authenticator.oauthStatus().orElseThrow()));
+    health.mount(router);
     router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(1024 * 1024));
     var api = new Api(router, authenticator);
     var events = new Events(vertx, pool);

@@ -53,6 +53,7 @@ class OAuthJarIT {
     try (HttpFixtureServer upstream = HttpFixtureServer.streamable("oauth");
         JarProcess node = JarProcess.start("oauth", env(authServer.issuerUrl("mgw").toString(), Calls.adminKey()))
             .awaitReady(Duration.ofSeconds(60))) {
+      awaitIssuerReady(node);
       String token = token(authServer, "carol");
       var me = Calls.request("GET", node.managementPort(), "/api/v1/me", token, null);
       assertThat(me.status()).as(me.body()).isEqualTo(200);
@@ -69,7 +70,8 @@ class OAuthJarIT {
   @Test
   void an_unreachable_issuer_does_not_stop_the_node_and_bearer_callers_get_503_until_it_answers() throws Exception {
     int port = Calls.freePort();
-    String issuer = "http://127.0.0.1:" + port + "/mgw";
+    // mock-oauth2-server names itself by "localhost" in the tokens it issues from this JVM.
+    String issuer = "http://localhost:" + port + "/mgw";
     String admin = Calls.adminKey();
     MockOAuth2Server authServer = new MockOAuth2Server();
     try (HttpFixtureServer upstream = HttpFixtureServer.streamable("offline");
@@ -98,11 +100,22 @@ class OAuthJarIT {
       // The issuer comes up: discovery is retried in the background and tokens work without a restart.
       authServer.start(InetAddress.getByName("127.0.0.1"), port);
       String token = token(authServer, "dave");
-      Eventually.await("the node discovers the issuer", Duration.ofSeconds(30),
-          () -> Calls.request("GET", node.managementPort(), "/api/v1/me", token, null).status() == 200);
-      assertThat(JarProcess.get(node.gatewayPort(), "/ready").body()).contains("\"state\":\"ready\"");
+      awaitIssuerReady(node);
+      assertThat(Calls.request("GET", node.managementPort(), "/api/v1/me", token, null).status()).isEqualTo(200);
+      assertThat(Calls.listAndCall(node.gatewayPort(), published.slug(), token)).isEqualTo("offline:echo: from the jar");
     } finally {
       authServer.shutdown();
+    }
+  }
+
+  /** Both planes discover the issuer on their own; /ready shows each one's state. */
+  private static void awaitIssuerReady(JarProcess node) {
+    for (int port : new int[] {node.gatewayPort(), node.managementPort()}) {
+      Eventually.await("the issuer check on port " + port + " is ready", Duration.ofSeconds(40),
+          () -> {
+            var ready = JarProcess.get(port, "/ready");
+            return ready != null && ready.body().contains("\"state\":\"ready\"");
+          });
     }
   }
 

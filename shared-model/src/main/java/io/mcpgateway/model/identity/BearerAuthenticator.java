@@ -25,10 +25,19 @@ public final class BearerAuthenticator implements Authenticator {
   public static Future<BearerAuthenticator> create(io.vertx.core.Vertx vertx, io.vertx.sqlclient.Pool pool,
       io.mcpgateway.config.GatewayConfig config) {
     var keys = new ApiKeyAuthenticator(pool, config.security().adminApiKey(), java.time.Clock.systemUTC());
-    Optional<OAuthAuthenticator> oauth = config.security().oauthIssuer().map(issuer -> new OAuthAuthenticator(
-        new io.mcpgateway.model.identity.oauth.TokenVerifier(vertx, issuer, config.security().oauth().clockSkew(),
-            java.time.Duration.ofSeconds(30)), pool, config.security().oauth()));
+    // The issuer is discovered in the background: an unreachable authorization server never stops the node.
+    Optional<OAuthAuthenticator> oauth = config.security().oauthIssuer().map(issuer -> {
+      var verifier = new io.mcpgateway.model.identity.oauth.TokenVerifier(vertx, issuer,
+          config.security().oauth().clockSkew(), java.time.Duration.ofSeconds(30));
+      verifier.start();
+      return new OAuthAuthenticator(verifier, pool, config.security().oauth());
+    });
     return keys.start(vertx).map(k -> new BearerAuthenticator(k, oauth));
+  }
+
+  /** The OAuth issuer check's state for {@code /ready}, when an issuer is configured. */
+  public Optional<io.vertx.core.json.JsonObject> oauthStatus() {
+    return oauth.map(OAuthAuthenticator::status);
   }
 
   @Override

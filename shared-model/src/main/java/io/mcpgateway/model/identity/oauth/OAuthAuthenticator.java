@@ -33,6 +33,11 @@ public final class OAuthAuthenticator {
     this.settings = settings;
   }
 
+  /** The issuer check's state, for {@code /ready} (see {@link TokenVerifier#status()}). */
+  public JsonObject status() {
+    return verifier.status();
+  }
+
   /** Accepts tokens whose audience is the gateway, or {@code extraAudience} (a preset's resource URI). */
   public Future<Caller> authenticate(String token, String clientIp, Optional<String> extraAudience) {
     List<String> audiences = extraAudience.map(a -> List.of(settings.audience(), a)).orElse(List.of(settings.audience()));

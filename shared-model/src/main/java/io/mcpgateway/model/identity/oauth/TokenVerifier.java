@@ -41,11 +41,18 @@ public final class TokenVerifier {
   private final String issuer;
   private final Duration skew;
   private final Duration refreshAtMost;
+  private final Duration firstRetry;
+  private final Duration maxRetry;
   private Future<Metadata> metadata;
   /** The last good key set; a failed refetch keeps it, so an issuer hiccup does not lock everyone out. */
   private Future<Keys> keys;
   private Future<Keys> loading;
   private long lastLoad;
+  /** Until the first keys load: failed attempts so far, the last error, and when the next attempt runs. */
+  private int failures;
+  private String lastError;
+  private long nextAttemptAt;
+  private boolean retryScheduled;
 
   /** What discovery gives us: the issuer exactly as the authorization server spells it, and its JWKS. */
   private record Metadata(String issuer, String jwksUri) {}
@@ -53,11 +60,46 @@ public final class TokenVerifier {
   private record Keys(JWTAuth auth, Set<String> kids) {}
 
   public TokenVerifier(Vertx vertx, URI issuer, Duration skew, Duration refreshAtMost) {
+    this(vertx, issuer, skew, refreshAtMost, Duration.ofSeconds(1), Duration.ofSeconds(30));
+  }
+
+  /**
+   * {@code firstRetry}/{@code maxRetry}: while the issuer cannot be discovered, attempts are retried in the
+   * background after {@code firstRetry}, doubling up to {@code maxRetry}, until one succeeds.
+   */
+  public TokenVerifier(Vertx vertx, URI issuer, Duration skew, Duration refreshAtMost, Duration firstRetry,
+      Duration maxRetry) {
     this.vertx = vertx;
     this.web = WebClient.create(vertx);
     this.issuer = issuer.toString();
     this.skew = skew;
     this.refreshAtMost = refreshAtMost;
+    this.firstRetry = firstRetry;
+    this.maxRetry = maxRetry;
+  }
+
+  /**
+   * Starts discovery in the background (the node's start never waits for, or fails on, the authorization
+   * server); failures are retried with backoff. Tokens presented before it succeeds get 503 naming the issuer.
+   */
+  public void start() {
+    keys();
+  }
+
+  /**
+   * The issuer check's state for {@code /ready}: {@code ready} once keys are loaded, {@code discovering}
+   * during the first attempt, {@code unreachable} (with the last error and the next attempt) after failures.
+   */
+  public synchronized JsonObject status() {
+    var out = new JsonObject().put("issuer", issuer);
+    if (keys != null && keys.succeeded()) {
+      return out.put("state", "ready");
+    }
+    if (failures == 0) {
+      return out.put("state", "discovering");
+    }
+    return out.put("state", "unreachable").put("failedAttempts", failures).put("lastError", lastError)
+        .put("nextAttemptInMs", Math.max(0, TimeUnit.NANOSECONDS.toMillis(nextAttemptAt - System.nanoTime())));
   }
 
   public String issuer() {
@@ -121,12 +163,62 @@ public final class TokenVerifier {
     return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }
 
-  /** The current keys; the first call (or the first after failures, rate-limited) loads them. */
+  /**
+   * The current keys. Before the first successful load: the attempt in flight, if any, else the first attempt;
+   * while a retry is scheduled after failures, an immediate 503 (callers never trigger extra attempts).
+   */
   private synchronized Future<Keys> keys() {
     if (keys != null && keys.succeeded()) {
       return keys;
     }
-    return refresh();
+    if (loading != null) {
+      return loading;
+    }
+    if (retryScheduled) {
+      return Future.failedFuture(unreachable());
+    }
+    return firstLoad();
+  }
+
+  private GatewayException unreachable() {
+    long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(nextAttemptAt - System.nanoTime() + 999_999_999L));
+    return new GatewayException(ErrorCode.UNAVAILABLE, "the authorization server " + issuer
+        + " is not reachable yet, so OAuth tokens cannot be checked (" + lastError + "); next attempt in " + seconds
+        + " s. API keys keep working.");
+  }
+
+  /** One attempt at discovery + JWKS before any keys are known; a failure schedules the next (backoff). */
+  private synchronized Future<Keys> firstLoad() {
+    lastLoad = System.nanoTime();
+    Future<Keys> attempt = load();
+    loading = attempt;
+    return attempt.andThen(ar -> {
+      synchronized (this) {
+        loading = null;
+        keys = attempt;
+        if (ar.succeeded()) {
+          if (failures > 0) {
+            LOG.info("the authorization server {} answers again after {} failed attempts", issuer, failures);
+          }
+          failures = 0;
+          lastError = null;
+        } else {
+          failures++;
+          lastError = ar.cause().getMessage();
+          long delay = Math.min(maxRetry.toMillis(), firstRetry.toMillis() << Math.min(20, failures - 1));
+          nextAttemptAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
+          retryScheduled = true;
+          LOG.warn("OAuth issuer check failed (attempt {}): {}; OAuth callers get 503, retrying in {} ms", failures,
+              lastError, delay);
+          vertx.setTimer(Math.max(1, delay), t -> {
+            synchronized (this) {
+              retryScheduled = false;
+            }
+            keys();
+          });
+        }
+      }
+    });
   }
 
   /**
@@ -136,6 +228,9 @@ public final class TokenVerifier {
   private synchronized Future<Keys> refresh() {
     if (loading != null) {
       return loading;
+    }
+    if (keys == null || keys.failed()) {
+      return keys();
     }
     long now = System.nanoTime();
     if (keys != null && now - lastLoad < refreshAtMost.toNanos()) {
@@ -195,13 +290,14 @@ public final class TokenVerifier {
   private Future<Metadata> discover() {
     String base = trimSlash(issuer);
     return fetchJwksUri(base + "/.well-known/openid-configuration")
-        .recover(e -> {
+        .recover(oidc -> {
           URI u = URI.create(base);
           String path = u.getPath() == null ? "" : u.getPath();
-          return fetchJwksUri(u.getScheme() + "://" + u.getAuthority() + "/.well-known/oauth-authorization-server" + path);
-        })
-        .recover(e -> Future.failedFuture(new GatewayException(ErrorCode.UNAVAILABLE,
-            "cannot discover the authorization server " + issuer + ": " + e.getMessage())));
+          return fetchJwksUri(u.getScheme() + "://" + u.getAuthority() + "/.well-known/oauth-authorization-server" + path)
+              .recover(rfc8414 -> Future.failedFuture(new GatewayException(ErrorCode.UNAVAILABLE,
+                  "cannot discover the authorization server " + issuer + ": " + oidc.getMessage()
+                      + (String.valueOf(oidc.getMessage()).equals(rfc8414.getMessage()) ? "" : "; " + rfc8414.getMessage()))));
+        });
   }
 
   private Future<Metadata> fetchJwksUri(String url) {

@@ -51,6 +51,8 @@ class TokenVerifierTest {
   private final AtomicInteger jwksFetches = new AtomicInteger();
   private final AtomicBoolean oidcDiscovery = new AtomicBoolean(true);
   private final AtomicBoolean jwksBroken = new AtomicBoolean(false);
+  private final AtomicBoolean issuerDown = new AtomicBoolean(false);
+  private final AtomicInteger discoveries = new AtomicInteger();
   private RSAKey rsa;
 
   @BeforeEach
@@ -60,6 +62,13 @@ class TokenVerifierTest {
     jwks.set(new JWKSet(rsa.toPublicJWK()));
     server = vertx.createHttpServer().requestHandler(req -> {
       String path = req.path();
+      if (path.contains("/.well-known/")) {
+        discoveries.incrementAndGet();
+        if (issuerDown.get()) {
+          req.response().setStatusCode(503).end();
+          return;
+        }
+      }
       boolean oidc = path.equals("/realms/acme/.well-known/openid-configuration") && oidcDiscovery.get();
       boolean rfc8414 = path.equals("/.well-known/oauth-authorization-server/realms/acme");
       if (oidc || rfc8414) {
@@ -181,6 +190,36 @@ class TokenVerifierTest {
     assertThat(failure(verifier(Duration.ofSeconds(30)).verify(rsaToken(claims().build()), List.of(AUDIENCE))))
         .isEqualTo(ErrorCode.UNAVAILABLE);
     assertThat(jwksFetches.get()).isZero();
+  }
+
+  @Test
+  void an_unreachable_issuer_answers_503_at_once_and_is_retried_in_the_background_until_it_answers() throws Exception {
+    issuerDown.set(true);
+    TokenVerifier verifier = new TokenVerifier(vertx, URI.create(base + "/realms/acme"), Duration.ofSeconds(60),
+        Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofMillis(400));
+    assertThat(verifier.status().getString("state")).isEqualTo("discovering");
+    verifier.start();
+    io.mcpgateway.testing.Eventually.await("the first attempt fails", Duration.ofSeconds(10),
+        () -> verifier.status().getString("state").equals("unreachable"));
+    assertThat(verifier.status().getString("lastError")).contains(base + "/realms/acme");
+    String token = rsaToken(claims().build());
+    int before = discoveries.get();
+    for (int i = 0; i < 20; i++) {
+      GatewayException e = catchThrowableOfType(GatewayException.class, () -> verifier.verify(token, List.of(AUDIENCE)).await());
+      assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+      assertThat(e.getMessage()).contains("the authorization server " + base + "/realms/acme is not reachable");
+    }
+    assertThat(discoveries.get() - before).as("callers do not trigger discovery attempts").isLessThanOrEqualTo(4);
+    // Backoff 200 ms, 400 ms, 400 ms (capped): the 4th failed attempt comes no sooner than 1 s after the 1st.
+    long begin = System.nanoTime();
+    int first = verifier.status().getInteger("failedAttempts");
+    io.mcpgateway.testing.Eventually.await("three more attempts", Duration.ofSeconds(10),
+        () -> verifier.status().getInteger("failedAttempts", 0) >= first + 3);
+    assertThat(Duration.ofNanos(System.nanoTime() - begin)).isGreaterThanOrEqualTo(Duration.ofMillis(700));
+    issuerDown.set(false);
+    io.mcpgateway.testing.Eventually.await("the issuer is discovered once it answers", Duration.ofSeconds(10),
+        () -> verifier.status().getString("state").equals("ready"));
+    assertThat(verifier.verify(token, List.of(AUDIENCE)).await().getString("sub")).isEqualTo("alice");
   }
 
   @Test
