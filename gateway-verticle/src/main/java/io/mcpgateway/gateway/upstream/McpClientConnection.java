@@ -57,7 +57,7 @@ final class McpClientConnection {
   private final Map<String, Pending> byProgressToken = new HashMap<>();
   /** Requests from the upstream being answered downstream, by the upstream's id (as a string). */
   private final Map<String, ServerRequest> fromServer = new HashMap<>();
-  private final DownstreamClient owner;
+  private DownstreamClient owner;
   private final JsonObject clientCapabilities;
   private long nextId = 1;
   private boolean closed;
@@ -205,6 +205,16 @@ final class McpClientConnection {
   /** The downstream session this connection serves alone, or null. */
   DownstreamClient owner() {
     return owner;
+  }
+
+  /**
+   * The owning session's view was rebuilt on this instance (an idle view is dropped; its id keeps working):
+   * requests no call carries go to the current view, which holds the GET stream. Same session, same capabilities.
+   */
+  void owner(DownstreamClient current) {
+    if (owner != null && current != null && owner.sessionId().equals(current.sessionId())) {
+      owner = current;
+    }
   }
 
   private Pending begin(String method, JsonObject params, Duration timeout, CallRelay relay) {

@@ -89,7 +89,7 @@ public final class UpstreamPool implements Upstreams {
    * Reconnect backoff is per slot, so a caller's isolated session dying does not hold back the shared one.
    */
   private static final class Slot {
-    final DownstreamClient owner;
+    DownstreamClient owner;
     Future<McpClientConnection> connection;
     long lastUsed = System.nanoTime();
     int inFlight;
@@ -255,6 +255,11 @@ public final class UpstreamPool implements Upstreams {
       }
       slot = new Slot(client);
       e.isolated.put(client.sessionId(), slot);
+    } else if (slot.owner != client) {
+      slot.owner = client;
+      if (open(slot)) {
+        slot.connection.result().owner(client);
+      }
     }
     slot.lastUsed = System.nanoTime();
     return slot;
@@ -546,6 +551,7 @@ public final class UpstreamPool implements Upstreams {
         })
         .onSuccess(c -> {
           slot.connectedAt = System.nanoTime();
+          c.owner(slot.owner); // the session's view may have been rebuilt while connecting
           refreshGauges();
           if (slot.owner == null) {
             LOG.info("connected to upstream {} ({}, protocol {})", s.slug(), transport.describe(), c.protocolVersion());

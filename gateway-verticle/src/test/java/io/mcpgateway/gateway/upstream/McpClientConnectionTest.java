@@ -386,4 +386,20 @@ class McpClientConnectionTest {
     assertThat(first).hasSize(1);
     assertThat(second).isEmpty();
   }
+
+  @Test
+  void a_rebuilt_view_of_the_owning_session_receives_what_no_call_carries() {
+    var upstream = initializeOnly();
+    var stale = new FakeClient(new JsonObject().put("roots", new JsonObject()));
+    var current = new FakeClient(new JsonObject().put("roots", new JsonObject()));
+    var connection = new McpClientConnection(vertx, "rebuilt", upstream, stale);
+    await(() -> connection.start(Duration.ofSeconds(2)));
+    await(() -> {
+      connection.owner(current);
+      upstream.push(JsonRpc.request(1, "roots/list", null));
+      return Future.succeededFuture();
+    });
+    assertThat(stale.requests).isEmpty();
+    assertThat(current.requests).hasSize(1);
+  }
 }
