@@ -48,6 +48,8 @@ class ClusterTest {
   private static Vertx vertx;
   private static WebClient web;
   private static String serverId;
+  private static HttpFixtureServer asker;
+  private static String askerId;
 
   @BeforeAll
   static void start() throws IOException {
@@ -67,6 +69,12 @@ class ClusterTest {
         .put("transport", "streamable_http").put("url", upstream.url())).await();
     assertThat(server.statusCode()).as(server.bodyAsString()).isEqualTo(201);
     serverId = server.bodyAsJsonObject().getString("id");
+    asker = HttpFixtureServer.streamable("asker", json -> io.mcpgateway.testing.mcp.FixtureTools.clientFeatures(json, "asker:"));
+    HttpResponse<Buffer> askerServer = api(a, HttpMethod.POST, "/servers").sendJsonObject(new JsonObject()
+        .put("slug", "asker-" + UUID.randomUUID().toString().substring(0, 6)).put("name", "Asker")
+        .put("transport", "streamable_http").put("url", asker.url())).await();
+    assertThat(askerServer.statusCode()).as(askerServer.bodyAsString()).isEqualTo(201);
+    askerId = askerServer.bodyAsJsonObject().getString("id");
   }
 
   @AfterAll
@@ -81,6 +89,9 @@ class ClusterTest {
       vertx.close().await();
     }
     upstream.close();
+    if (asker != null) {
+      asker.close();
+    }
     TestServices.dropSchema(schema);
   }
 
@@ -290,6 +301,45 @@ class ClusterTest {
 
   @Test
   @Order(6)
+  void an_upstreams_sampling_request_during_a_call_on_a_is_answered_through_b() throws Exception {
+    JsonObject preset = api(a, HttpMethod.POST, "/presets").sendJsonObject(new JsonObject()
+        .put("slug", "ask-" + UUID.randomUUID().toString().substring(0, 6)).put("name", "Ask").put("visibility", "public"))
+        .await().bodyAsJsonObject();
+    assertThat(api(a, HttpMethod.PUT, "/presets/" + preset.getString("id") + "/servers/" + askerId)
+        .sendJsonObject(new JsonObject().put("allowedToolNames", new JsonArray())).await().statusCode()).isEqualTo(200);
+    String slug = preset.getString("slug");
+    var http = java.net.http.HttpClient.newHttpClient();
+    java.util.function.BiFunction<GatewayProcess, JsonObject, java.net.http.HttpRequest.Builder> post = (node, body) ->
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + node.gatewayPort() + "/mcp/" + slug))
+            .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
+            .header("Accept", "application/json, text/event-stream")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.encode()));
+    var init = http.send(post.apply(a, new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "initialize")
+        .put("params", new JsonObject().put("protocolVersion", "2025-11-25").put("clientInfo", new JsonObject()
+            .put("name", "roaming").put("version", "1")).put("capabilities", new JsonObject().put("sampling", new JsonObject()))))
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    // The call runs on A; the upstream's sampling/createMessage comes back on the call's SSE stream.
+    var call = http.send(post.apply(a, new JsonObject().put("jsonrpc", "2.0").put("id", 2).put("method", "tools/call")
+            .put("params", new JsonObject().put("name", "sample").put("arguments", new JsonObject().put("prompt", "roam"))))
+        .header("Mcp-Session-Id", session).build(), java.net.http.HttpResponse.BodyHandlers.ofLines());
+    var events = call.body().filter(l -> l.startsWith("data: ")).map(l -> new JsonObject(l.substring(6))).iterator();
+    JsonObject asked = events.next();
+    assertThat(asked.getString("method")).isEqualTo("sampling/createMessage");
+    // The client's answer reaches node B.
+    var answered = http.send(post.apply(b, new JsonObject().put("jsonrpc", "2.0").put("id", asked.getValue("id"))
+            .put("result", new JsonObject().put("role", "assistant").put("content", new JsonObject().put("type", "text")
+                .put("text", "answered on b")).put("model", "b-model")))
+        .header("Mcp-Session-Id", session).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(answered.statusCode()).isEqualTo(202);
+    JsonObject result = events.next();
+    assertThat(result.getValue("id")).isEqualTo(2);
+    assertThat(result.getJsonObject("result").getJsonArray("content").getJsonObject(0).getString("text"))
+        .isEqualTo("asker:sampled: answered on b by b-model");
+  }
+
+  @Test
+  @Order(7)
   void when_a_node_dies_its_sessions_go_on_through_the_other() {
     String slug = preset("survive", null).getString("slug");
     String session = initialize(a, slug);
