@@ -402,4 +402,35 @@ class McpClientConnectionTest {
     assertThat(stale.requests).isEmpty();
     assertThat(current.requests).hasSize(1);
   }
+
+  @Test
+  void elicitation_complete_reaches_only_the_owning_client_on_its_call_or_its_session() {
+    var upstream = initializeOnly();
+    upstream.relates = false;
+    var client = new FakeClient(new JsonObject().put("elicitation", new JsonObject().put("url", new JsonObject())));
+    var connection = new McpClientConnection(vertx, "url-mode", upstream, client);
+    await(() -> connection.start(Duration.ofSeconds(2)));
+    JsonObject complete = JsonRpc.notification("notifications/elicitation/complete",
+        new JsonObject().put("elicitationId", "e-1"));
+    var relay = new RecordingRelay(null);
+    await(() -> {
+      upstream.push(complete);
+      connection.call("tools/call", new JsonObject(), Duration.ofSeconds(5), relay);
+      upstream.push(complete);
+      return Future.succeededFuture();
+    });
+    assertThat(client.notifications).containsExactly(complete);
+    assertThat(relay.notifications).containsExactly(complete);
+    var shared = initializeOnly();
+    var sharedConnection = new McpClientConnection(vertx, "shared-url", shared);
+    List<JsonObject> caller = new CopyOnWriteArrayList<>();
+    await(() -> sharedConnection.start(Duration.ofSeconds(2)));
+    await(() -> {
+      sharedConnection.call("tools/call", new JsonObject(), Duration.ofSeconds(5), caller::add);
+      shared.push(complete);
+      return Future.succeededFuture();
+    });
+    // Over Streamable HTTP an unrelated message on a shared connection belongs to no caller.
+    assertThat(caller).isEmpty();
+  }
 }
