@@ -8,6 +8,9 @@ import {auditView} from './audit.js';
 import {usageView} from './usage.js';
 import {connectView} from './connect.js';
 
+/** Per-link allow-lists besides tools that the API may carry; kept as they are and shown read-only. */
+const KEPT_LISTS = ['allowedPromptNames', 'allowedResourceUris'];
+
 const TABS = [['settings', 'Settings'], ['servers', 'Servers & tools'], ['catalog', 'Catalog'], ['connect', 'Connect'],
   ['access', 'Access'], ['audit', 'Audit'], ['usage', 'Usage']];
 
@@ -92,8 +95,11 @@ function linkCard(preset, link, serverName, main) {
   const save = h('button', {type: 'button', class: 'primary', dataset: {save: link.serverSlug || ''}, onclick: async () => {
     if (modeSome.checked && chosen.size === 0) { say('Pick at least one tool, or choose "All tools".', true); return; }
     try {
-      await put(`/presets/${preset.id}/servers/${link.serverId}`, {enabled: enabled.checked,
-        allowedToolNames: modeAll.checked ? [] : [...chosen].sort()});
+      // Allow-lists this page does not edit (prompts, resources, where the API has them) are sent back as read,
+      // so saving the tools never widens them.
+      const body = {enabled: enabled.checked, allowedToolNames: modeAll.checked ? [] : [...chosen].sort()};
+      for (const k of KEPT_LISTS) if (Array.isArray(link[k])) body[k] = link[k];
+      await put(`/presets/${preset.id}/servers/${link.serverId}`, body);
       say(`Saved the tools of ${serverName}.`);
     } catch (e) { fail(e); }
   }}, 'Save tools');
@@ -109,7 +115,9 @@ function linkCard(preset, link, serverName, main) {
     h('div', {class: 'row'}, save, h('button', {type: 'button', class: 'danger', onclick: async () => {
       try { await del(`/presets/${preset.id}/servers/${link.serverId}`); say(`Unlinked ${serverName}.`); await presetPage(main, preset.id, 'servers'); } catch (e) { fail(e); }
     }}, 'Unlink')),
-    h('p', {class: 'muted'}, 'Prompts and resources of linked servers are not filtered by the console yet.'));
+    h('p', {class: 'muted'}, KEPT_LISTS.some(k => Array.isArray(link[k]))
+      ? `Prompts: ${(link.allowedPromptNames || []).length ? link.allowedPromptNames.join(', ') : 'all'}; resources: ${(link.allowedResourceUris || []).length ? link.allowedResourceUris.join(', ') : 'all'} (change them through the API; saving here keeps them).`
+      : 'Prompts and resources of linked servers are not filtered by the console.'));
   get(`/servers/${link.serverId}/tools`).then(res => {
     tools = (res.tools || []).slice().sort((a, b) => a.name.localeCompare(b.name));
     // Tools allowed earlier but gone from the server stay visible, so they can be removed.

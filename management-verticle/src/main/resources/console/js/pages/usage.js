@@ -112,7 +112,10 @@ export function usageView(preset) {
   const to = input('to', {type: 'datetime-local', id: 'usage-to'});
   const custom = h('div', {class: 'grid', hidden: true}, field('From', from), field('To', to));
   const out = h('div', {id: 'usage', 'aria-live': 'polite', 'aria-busy': 'true'});
+  let latest = 0;
   const load = async () => {
+    // Only the newest request renders: an older answer arriving late must not replace it.
+    const mine = ++latest;
     let fromIso;
     let toIso;
     let bucket;
@@ -131,12 +134,14 @@ export function usageView(preset) {
     out.setAttribute('aria-busy', 'true');
     try {
       const stats = await get(`/presets/${preset.id}/stats?${new URLSearchParams({from: fromIso, to: toIso, bucket})}`);
+      if (mine !== latest) return;
       render(out, stats);
     } catch (e) {
+      if (mine !== latest) return;
       clear(out, h('p', {class: 'err', role: 'alert'}, `Could not load the statistics: ${e.message}`));
       fail(e);
     } finally {
-      out.setAttribute('aria-busy', 'false');
+      if (mine === latest) out.setAttribute('aria-busy', 'false');
     }
   };
   range.addEventListener('change', () => { custom.hidden = range.value !== 'custom'; if (range.value !== 'custom') load(); });

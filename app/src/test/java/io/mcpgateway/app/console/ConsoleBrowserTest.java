@@ -175,16 +175,21 @@ class ConsoleBrowserTest {
     browser.driver().findElement(By.cssSelector("a[data-tab=usage]")).click();
     new Select(browser.visible(id("usage-range"))).selectByValue("1h");
     Eventually.await("the call on the usage chart", Duration.ofSeconds(20), () -> {
-      browser.driver().findElement(id("usage-refresh")).click();
-      return browser.driver().findElements(By.cssSelector("#chart-calls[data-calls='1']")).size() == 1;
+      if (browser.driver().findElements(By.cssSelector("#usage[aria-busy='false']")).size() == 1) {
+        if (browser.driver().findElements(By.cssSelector("#chart-calls[data-calls='1']")).size() == 1) {
+          return true;
+        }
+        browser.driver().findElement(id("usage-refresh")).click();
+      }
+      return false;
     });
     browser.visible(By.cssSelector("#chart-calls-plot canvas"));
     browser.visible(By.cssSelector("#chart-latency-plot canvas"));
     browser.textIn(id("chart-top-tools-plot"), "echo");
     browser.textIn(id("chart-tool-latency-plot"), "echo");
     browser.textIn(id("chart-server-latency-plot"), serverSlug);
-    assertThat(browser.visible(id("chart-calls-summary")).getText()).startsWith("1 call, 0 errors");
-    assertThat(browser.driver().findElement(id("chart-top-callers-summary")).getText()).contains("1");
+    browser.textIn(id("chart-calls-summary"), "1 call, 0 errors");
+    browser.textIn(id("chart-top-callers-summary"), "1");
     browser.shot("preset-usage");
     assertThat(((Number) browser.js("return document.documentElement.scrollWidth")).intValue())
         .as("no horizontal scrolling at 1280 px").isLessThanOrEqualTo(1280);
