@@ -32,8 +32,10 @@ public final class Main {
       System.err.println("mcp-gateway: configuration error: " + e.getMessage());
       System.exit(2);
       return;
-    } catch (RuntimeException e) {
-      LOG.error("mcp-gateway failed to start: {}", e.getMessage(), e);
+    } catch (RuntimeException | LinkageError e) {
+      // LinkageError: a class missing from the jar (NoClassDefFoundError) must end the process with exit code 1,
+      // not leave a half-started JVM behind that never becomes ready.
+      LOG.error("mcp-gateway failed to start: {}", e.toString(), e);
       System.exit(1);
       return;
     }
