@@ -43,6 +43,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -65,6 +66,8 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private static final JsonObject LIST_CHANGED = JsonRpc.notification("notifications/tools/list_changed", null);
+  private static final JsonObject PROMPTS_CHANGED = JsonRpc.notification("notifications/prompts/list_changed", null);
+  private static final JsonObject RESOURCES_CHANGED = JsonRpc.notification("notifications/resources/list_changed", null);
 
   private final NodeSettings node;
   private Pool pool;
@@ -74,6 +77,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final String instanceId = UUID.randomUUID().toString();
   private SessionRegistry sessions;
   private CatalogService catalogs;
+  private McpDispatcher dispatcher;
   private final PresetStore presets = new PresetStore();
   private Redis redis;
   private FallbackRateLimiter fallback;
@@ -104,7 +108,8 @@ public final class GatewayVerticle extends VerticleBase {
     sessions = new SessionRegistry(vertx, shared.tokens(), config.sessionIdleTimeout());
     // A session's own upstream sessions (it declared sampling, elicitation or roots) end with its view here.
     sessions.onEnded(s -> upstreams.release(s.id()));
-    var endpoint = new StreamableHttpEndpoint(new McpDispatcher(vertx, catalogs, upstreams), sessions);
+    dispatcher = new McpDispatcher(vertx, catalogs, upstreams, sessions);
+    var endpoint = new StreamableHttpEndpoint(dispatcher, sessions);
     var policy = new AccessPolicy(pool);
     InProcessRateLimiter local = new InProcessRateLimiter(Clock.systemUTC(), shared.rateWindows());
     vertx.setPeriodic(1000, t -> local.sweep());
@@ -119,6 +124,7 @@ public final class GatewayVerticle extends VerticleBase {
     var rateLimit = new RateLimitHandler(limiter, config.defaultRateLimitPerMinute());
     upstreams.onToolListChanged(this::upstreamToolsChanged);
     upstreams.onCircuitChanged(this::circuitChanged);
+    upstreams.onNotification(this::upstreamNotification);
 
     var bus = vertx.eventBus();
     bus.<JsonObject>consumer(Addresses.PRESET_CHANGED, m -> presetChanged(PresetChanged.fromJson(m.body())));
@@ -158,7 +164,10 @@ public final class GatewayVerticle extends VerticleBase {
 
   private void presetChanged(PresetChanged change) {
     catalogs.presetChanged(change.presetId());
-    sessions.notifyPreset(change.presetId(), LIST_CHANGED);
+    // Links and allow-lists shape every list the preset offers.
+    for (JsonObject changed : List.of(LIST_CHANGED, PROMPTS_CHANGED, RESOURCES_CHANGED)) {
+      sessions.notifyPreset(change.presetId(), changed);
+    }
     if (change.change() == Change.DELETED) {
       sessions.forgetPreset(change.presetId());
     }
@@ -166,17 +175,27 @@ public final class GatewayVerticle extends VerticleBase {
 
   private void serverChanged(ServerChanged change) {
     catalogs.serverChanged(change.serverId());
-    notifyPresetsUsing(change.serverId());
+    notifyPresetsUsing(change.serverId(), LIST_CHANGED);
+    notifyPresetsUsing(change.serverId(), PROMPTS_CHANGED);
+    notifyPresetsUsing(change.serverId(), RESOURCES_CHANGED);
+  }
+
+  private void upstreamNotification(UUID serverId, JsonObject notification) {
+    dispatcher.upstreamNotification(serverId, notification);
+    String method = notification.getString("method");
+    if (method.endsWith("/list_changed")) {
+      notifyPresetsUsing(serverId, JsonRpc.notification(method, null));
+    }
   }
 
   private void upstreamToolsChanged(UUID serverId) {
     catalogs.toolsChanged(serverId);
-    notifyPresetsUsing(serverId);
+    notifyPresetsUsing(serverId, LIST_CHANGED);
   }
 
-  private void notifyPresetsUsing(UUID serverId) {
+  private void notifyPresetsUsing(UUID serverId, JsonObject notification) {
     presets.presetsUsingServer(pool, serverId)
-        .onSuccess(ids -> ids.keySet().forEach(id -> sessions.notifyPreset(id, LIST_CHANGED)));
+        .onSuccess(ids -> ids.keySet().forEach(id -> sessions.notifyPreset(id, notification)));
   }
 
   /** Management's "pick tools" view: the live, unfiltered tool list of one server. */

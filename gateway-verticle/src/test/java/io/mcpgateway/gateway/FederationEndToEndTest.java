@@ -35,7 +35,8 @@ class FederationEndToEndTest {
 
   @BeforeAll
   static void start() {
-    gw = new GatewayHarness("federation", new JsonObject());
+    // The outage test polls listTools every 20 ms until an upstream is back; rate limits are not what it tests.
+    gw = new GatewayHarness("federation", new JsonObject().put("MGW_RATE_LIMIT_PER_MINUTE", "100000"));
     alpha = HttpFixtureServer.streamable("alpha");
     alphaServer = gw.httpServer(GatewayHarness.slug("alpha"), alpha.url(), Map.of("X-Upstream-Key", "upstream-secret"));
     betaServer = gw.stdioServer(GatewayHarness.slug("beta"), StdioFixtureMain.command("beta"), Map.of("FIXTURE_SECRET", "s3"));
@@ -80,28 +81,34 @@ class FederationEndToEndTest {
       assertThat(client.getServerInfo().name()).isEqualTo("mcp-gateway/" + preset.slug());
       assertThat(client.getServerCapabilities().tools()).isNotNull();
       List<String> names = client.listTools().tools().stream().map(McpSchema.Tool::name).toList();
+      String a = alphaServer.slug();
       String b = betaServer.slug();
-      assertThat(names).containsExactly("add", b + "__add", b + "__echo", b + "__fail", b + "__progress", b + "__slow",
-          "echo", "env", "fail", "pid", "progress", "slow");
-      // alpha's pid is not in its allow-list, so beta's pid keeps its name.
+      // A name both servers offer is exposed under each server's name; alpha's pid is not in its allow-list, so
+      // beta's pid keeps its name, as does beta's env.
+      assertThat(names).containsExactly(a + "__add", a + "__echo", a + "__fail", a + "__progress", a + "__slow",
+          b + "__add", b + "__echo", b + "__fail", b + "__progress", b + "__slow", "env", "pid");
     }
   }
 
   @Test
   void calls_route_to_the_right_upstream_even_when_names_collide() {
     try (McpSyncClient client = client()) {
-      assertThat(text(client.callTool(new McpSchema.CallToolRequest("echo", Map.of("text", "hi")))))
+      assertThat(text(client.callTool(new McpSchema.CallToolRequest(alphaServer.slug() + "__echo", Map.of("text", "hi")))))
           .isEqualTo("alpha:echo: hi");
       assertThat(text(client.callTool(new McpSchema.CallToolRequest(betaServer.slug() + "__echo", Map.of("text", "hi")))))
           .isEqualTo("beta:echo: hi");
-      assertThat(text(client.callTool(new McpSchema.CallToolRequest("add", Map.of("a", 2, "b", 3))))).isEqualTo("5.0");
+      assertThat(text(client.callTool(new McpSchema.CallToolRequest(alphaServer.slug() + "__add", Map.of("a", 2, "b", 3)))))
+          .isEqualTo("5.0");
+      // The plain name is exposed for neither, so it can never reach the wrong one.
+      assertThatThrownBy(() -> client.callTool(new McpSchema.CallToolRequest("echo", Map.of("text", "hi"))))
+          .hasMessageContaining("Unknown tool: echo");
     }
   }
 
   @Test
   void tool_errors_stay_tool_results_and_unknown_tools_are_invalid_params() {
     try (McpSyncClient client = client()) {
-      McpSchema.CallToolResult failed = client.callTool(new McpSchema.CallToolRequest("fail", Map.of()));
+      McpSchema.CallToolResult failed = client.callTool(new McpSchema.CallToolRequest(alphaServer.slug() + "__fail", Map.of()));
       assertThat(failed.isError()).isTrue();
       assertThat(text(failed)).isEqualTo("this tool always fails");
       assertThatThrownBy(() -> client.callTool(new McpSchema.CallToolRequest("pid-of-alpha", Map.of())))
@@ -114,7 +121,7 @@ class FederationEndToEndTest {
     List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
     List<McpSchema.LoggingMessageNotification> logs = new CopyOnWriteArrayList<>();
     try (McpSyncClient client = client(progress, logs, new CopyOnWriteArrayList<>(), null)) {
-      var request = McpSchema.CallToolRequest.builder().name("progress").arguments(Map.of("steps", 3))
+      var request = McpSchema.CallToolRequest.builder().name(alphaServer.slug() + "__progress").arguments(Map.of("steps", 3))
           .progressToken("caller-token-7").build();
       assertThat(text(client.callTool(request))).isEqualTo("alpha:done 3");
       // The SDK client hands notifications to its consumer on a thread pool, so their order there is not the wire
@@ -137,12 +144,12 @@ class FederationEndToEndTest {
   void the_upstream_sees_its_configured_credentials_and_never_the_callers_token() {
     try (McpSyncClient client = client(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(),
         new CopyOnWriteArrayList<>(), "caller-secret-token")) {
-      client.callTool(new McpSchema.CallToolRequest("echo", Map.of("text", "x")));
+      client.callTool(new McpSchema.CallToolRequest(alphaServer.slug() + "__echo", Map.of("text", "x")));
     } catch (RuntimeException ignored) {
       // the public preset rejects an unknown bearer token (401); what matters is what reached the upstream
     }
     try (McpSyncClient client = client()) {
-      client.callTool(new McpSchema.CallToolRequest("echo", Map.of("text", "y")));
+      client.callTool(new McpSchema.CallToolRequest(alphaServer.slug() + "__echo", Map.of("text", "y")));
     }
     assertThat(alpha.seen()).isNotEmpty();
     assertThat(alpha.seen()).allSatisfy(s -> {

@@ -161,6 +161,29 @@ class ManagementApiTest {
   }
 
   @Test
+  void links_carry_prompt_and_resource_allow_lists_and_reject_bad_ones() {
+    String id = preset(ADMIN_KEY, slug("picks"), "public").getString("id");
+    String server = fixtureServer().getString("id");
+    HttpResponse<Buffer> linked = call(HttpMethod.PUT, "/presets/" + id + "/servers/" + server, ADMIN_KEY, new JsonObject()
+        .put("allowedPromptNames", new JsonArray().add("summarize"))
+        .put("allowedResourceUris", new JsonArray().add("file:///docs/{name}").add("test://static-text")));
+    assertThat(linked.statusCode()).as(linked.bodyAsString()).isEqualTo(200);
+    JsonObject link = linked.bodyAsJsonObject().getJsonArray("servers").getJsonObject(0);
+    assertThat(link.getJsonArray("allowedToolNames")).isEmpty();
+    assertThat(link.getJsonArray("allowedPromptNames")).containsExactly("summarize");
+    assertThat(link.getJsonArray("allowedResourceUris")).containsExactly("file:///docs/{name}", "test://static-text");
+    assertThat(fields(call(HttpMethod.PUT, "/presets/" + id + "/servers/" + server, ADMIN_KEY, new JsonObject()
+        .put("allowedPromptNames", new JsonArray().add("a").add("a"))
+        .put("allowedResourceUris", new JsonArray().add("u".repeat(2049))))))
+        .containsExactly("allowedPromptNames[1]", "allowedResourceUris[0]");
+    // A PUT without the lists exposes everything again (empty = all), as for tools.
+    JsonObject reset = call(HttpMethod.PUT, "/presets/" + id + "/servers/" + server, ADMIN_KEY, new JsonObject())
+        .bodyAsJsonObject().getJsonArray("servers").getJsonObject(0);
+    assertThat(reset.getJsonArray("allowedPromptNames")).isEmpty();
+    assertThat(reset.getJsonArray("allowedResourceUris")).isEmpty();
+  }
+
+  @Test
   void links_take_100_tools_of_128_characters_and_a_preset_at_most_20_servers() {
     String id = preset(ADMIN_KEY, slug("links"), "public").getString("id");
     String server = fixtureServer().getString("id");

@@ -5,56 +5,44 @@ import io.mcpgateway.model.preset.PresetServer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.UUID;
 
 /**
- * Federation rules (ARCHITECTURE.md §5): for each enabled link in link order, the upstream's tools allowed by
- * the link; a tool keeps its original name unless an earlier link already exposes that name, in which case
- * it is exposed as {@code {serverSlug}__{tool}}. Deterministic for the same inputs.
+ * The preset's tools (ARCHITECTURE.md §5): for each enabled link, the upstream's tools allowed by the link,
+ * named by {@link Federation}'s rule (a name offered by two servers is exposed as {@code {serverSlug}__{tool}}
+ * for both). Deterministic for the same inputs.
  */
 public final class CatalogBuilder {
-  public static final String SEPARATOR = "__";
+  public static final String SEPARATOR = Federation.SEPARATOR;
 
   private CatalogBuilder() {}
 
-  public static ToolCatalog build(Preset preset, Map<java.util.UUID, List<JsonObject>> toolsByServer,
+  public static ToolCatalog build(Preset preset, Map<UUID, List<JsonObject>> toolsByServer,
       List<ToolCatalog.Unavailable> unavailable) {
-    List<ExposedTool> exposed = new ArrayList<>();
-    List<ToolCatalog.Note> notes = new ArrayList<>();
-    Set<String> taken = new HashSet<>();
+    List<Federation.Claim> claims = new ArrayList<>();
     if (preset.active()) {
       for (PresetServer link : preset.servers()) {
         List<JsonObject> tools = toolsByServer.get(link.serverId());
         if (!link.enabled() || tools == null) {
           continue;
         }
-        List<JsonObject> sorted = new ArrayList<>(tools);
-        sorted.sort(Comparator.comparing(t -> t.getString("name")));
-        for (JsonObject tool : sorted) {
+        for (JsonObject tool : tools) {
           String original = tool.getString("name");
-          if (!link.allows(original)) {
-            continue;
+          if (link.allows(original)) {
+            claims.add(new Federation.Claim(link, original, tool));
           }
-          String name = original;
-          if (taken.contains(name)) {
-            name = link.serverSlug() + SEPARATOR + original;
-            if (taken.contains(name)) {
-              notes.add(new ToolCatalog.Note(null, original, link.serverSlug(), "hidden: both \"" + original
-                  + "\" and \"" + name + "\" are already exposed"));
-              continue;
-            }
-            notes.add(new ToolCatalog.Note(name, original, link.serverSlug(),
-                "renamed: \"" + original + "\" is already exposed by an earlier server of this preset"));
-          }
-          taken.add(name);
-          exposed.add(new ExposedTool(name, original, link.serverId(), link.serverSlug(), tool));
         }
       }
     }
+    Federation.Outcome outcome = Federation.expose(claims, Federation.NAMES, "tool");
+    List<ExposedTool> exposed = new ArrayList<>();
+    for (Federation.Exposed e : outcome.exposed()) {
+      exposed.add(new ExposedTool(e.name(), e.claim().original(), e.claim().link().serverId(),
+          e.claim().link().serverSlug(), e.claim().definition()));
+    }
     exposed.sort(Comparator.comparing(ExposedTool::name));
-    return new ToolCatalog(exposed, notes, unavailable);
+    return new ToolCatalog(exposed, outcome.notes(), unavailable);
   }
 }

@@ -1,5 +1,7 @@
 package io.mcpgateway.gateway.catalog;
 
+import io.mcpgateway.gateway.upstream.Listing;
+import io.mcpgateway.gateway.upstream.UpstreamRpcError;
 import io.mcpgateway.gateway.upstream.Upstreams;
 import io.mcpgateway.model.cache.FutureCache;
 import io.mcpgateway.model.preset.Preset;
@@ -39,6 +41,8 @@ public final class CatalogService {
    * selection under a key that requests reading the new preset would hit.
    */
   private final FutureCache<Preset, ToolCatalog> catalogs = new FutureCache<>(10_000, Duration.ofSeconds(60));
+  /** Prompts, resources, templates and capabilities, keyed like {@link #catalogs}. */
+  private final FutureCache<Preset, FeatureCatalog> features = new FutureCache<>(10_000, Duration.ofSeconds(60));
 
   public CatalogService(Pool pool, UpstreamServerStore servers, Upstreams upstreams, Duration catalogTimeout) {
     this.pool = pool;
@@ -69,6 +73,60 @@ public final class CatalogService {
         catalogs.invalidate(preset);
       }
     });
+  }
+
+  /**
+   * The preset's prompts, resources, templates and the union of its servers' capabilities. A server that cannot be
+   * reached in time is reported in {@code unavailable} (and retried on the next request), not fatal.
+   */
+  public Future<FeatureCatalog> features(Preset preset) {
+    return features.get(preset, this::loadFeatures).onSuccess(c -> {
+      if (!c.complete()) {
+        features.invalidate(preset);
+      }
+    });
+  }
+
+  private Future<FeatureCatalog> loadFeatures(Preset preset) {
+    List<FeatureCatalog.Linked> offers = new ArrayList<>();
+    Map<UUID, Map<Listing, List<JsonObject>>> lists = new HashMap<>();
+    List<ToolCatalog.Unavailable> unavailable = new ArrayList<>();
+    List<Future<Void>> loads = new ArrayList<>();
+    for (PresetServer link : preset.servers()) {
+      if (!link.enabled()) {
+        continue;
+      }
+      Future<Void> one = server(link.serverId()).compose(found -> {
+        if (found.isEmpty() || !found.get().active()) {
+          return Future.<Void>succeededFuture();
+        }
+        UpstreamServer server = found.get();
+        return upstreams.offer(server).timeout(catalogTimeout.toMillis() * 2, TimeUnit.MILLISECONDS).compose(offer -> {
+          Map<Listing, List<JsonObject>> mine = new java.util.EnumMap<>(Listing.class);
+          List<Future<Void>> parts = new ArrayList<>();
+          for (Listing listing : List.of(Listing.PROMPTS, Listing.RESOURCES, Listing.RESOURCE_TEMPLATES)) {
+            if (offer.offers(listing.capability())) {
+              parts.add(upstreams.list(server, listing).timeout(catalogTimeout.toMillis() * 2, TimeUnit.MILLISECONDS)
+                  // A server that offers resources but has no templates may answer -32601: nothing to list.
+                  .recover(e -> e instanceof UpstreamRpcError ? Future.succeededFuture(List.of()) : Future.failedFuture(e))
+                  .onSuccess(items -> mine.put(listing, items)).mapEmpty());
+            }
+          }
+          return Future.all(parts).<Void>map(v -> {
+            offers.add(new FeatureCatalog.Linked(link, offer));
+            lists.put(link.serverId(), mine);
+            return null;
+          });
+        }).recover(e -> {
+          unavailable.add(new ToolCatalog.Unavailable(link.serverId(), link.serverSlug(),
+              e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+          return Future.succeededFuture();
+        });
+      });
+      loads.add(one);
+    }
+    return Future.join(loads).transform(ar ->
+        Future.succeededFuture(FeatureCatalogBuilder.build(preset, offers, lists, unavailable)));
   }
 
   /** The server's full, unfiltered live tool list (management's "pick tools" view). */
@@ -102,6 +160,7 @@ public final class CatalogService {
   public void presetChanged(UUID presetId) {
     presetsBySlug.invalidateAll();
     catalogs.invalidateIf(p -> p.id().equals(presetId));
+    features.invalidateIf(p -> p.id().equals(presetId));
   }
 
   /**
@@ -112,6 +171,7 @@ public final class CatalogService {
   public Future<Void> serverChanged(UUID serverId) {
     serversById.invalidate(serverId);
     catalogs.invalidateAll();
+    features.invalidateAll();
     return server(serverId)
         .compose(found -> found.isPresent() && found.get().active() ? upstreams.changed(found.get())
             : upstreams.evict(serverId))
@@ -121,5 +181,10 @@ public final class CatalogService {
   /** An upstream announced a new tool list: catalogs are rebuilt on next use. */
   public void toolsChanged(UUID serverId) {
     catalogs.invalidateAll();
+  }
+
+  /** An upstream announced new prompts or resources: feature catalogs are rebuilt on next use. */
+  public void featuresChanged(UUID serverId) {
+    features.invalidateAll();
   }
 }

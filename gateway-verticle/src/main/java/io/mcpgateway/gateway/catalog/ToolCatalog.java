@@ -1,11 +1,7 @@
 package io.mcpgateway.gateway.catalog;
 
-import io.mcpgateway.model.FieldError;
-import io.mcpgateway.model.GatewayException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +13,7 @@ import java.util.UUID;
  * could not be listed. Immutable; rebuilt when the preset or an upstream's tool list changes.
  */
 public final class ToolCatalog {
-  public static final int PAGE_SIZE = 100;
+  public static final int PAGE_SIZE = Pages.PAGE_SIZE;
 
   /** A tool exposed under another name because its original name was taken. */
   public record Note(String name, String originalName, String serverSlug, String reason) {}
@@ -31,12 +27,14 @@ public final class ToolCatalog {
   private final Map<String, ExposedTool> byName = new HashMap<>();
   private final List<Note> notes;
   private final List<Unavailable> unavailable;
+  private final String fingerprint;
 
   ToolCatalog(List<ExposedTool> tools, List<Note> notes, List<Unavailable> unavailable) {
     this.tools = List.copyOf(tools);
     this.notes = List.copyOf(notes);
     this.unavailable = List.copyOf(unavailable);
     tools.forEach(t -> byName.put(t.name(), t));
+    this.fingerprint = Pages.fingerprint(tools.stream().map(t -> t.name() + " " + t.serverId()).toList());
   }
 
   public List<ExposedTool> tools() {
@@ -60,12 +58,10 @@ public final class ToolCatalog {
     return unavailable.isEmpty();
   }
 
-  /** One page of {@code tools/list} (MCP server/utilities/pagination: the cursor is opaque). */
+  /** One page of {@code tools/list} (MCP server/utilities/pagination: the cursor is opaque and tied to this catalog). */
   public Page page(String cursor) {
-    int from = cursor == null ? 0 : decode(cursor);
-    int to = Math.min(tools.size(), from + PAGE_SIZE);
-    Optional<String> next = to < tools.size() ? Optional.of(encode(to)) : Optional.empty();
-    return new Page(tools.subList(Math.min(from, tools.size()), to), next);
+    Pages.Page<ExposedTool> page = Pages.page("tools", fingerprint, tools, cursor);
+    return new Page(page.items(), page.nextCursor());
   }
 
   public JsonObject toJson() {
@@ -80,24 +76,5 @@ public final class ToolCatalog {
     unavailable.forEach(u -> down.add(new JsonObject().put("serverId", u.serverId().toString())
         .put("serverSlug", u.serverSlug()).put("error", u.error())));
     return new JsonObject().put("tools", list).put("notes", noteList).put("unavailable", down);
-  }
-
-  private static String encode(int offset) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(("tools:" + offset).getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static int decode(String cursor) {
-    try {
-      String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-      if (raw.startsWith("tools:")) {
-        int offset = Integer.parseInt(raw.substring(6));
-        if (offset >= 0) {
-          return offset;
-        }
-      }
-    } catch (RuntimeException ignored) {
-      // reported below
-    }
-    throw GatewayException.invalid(List.of(new FieldError("cursor", "is not a cursor this server returned")));
   }
 }

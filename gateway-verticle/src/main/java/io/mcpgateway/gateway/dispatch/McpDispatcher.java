@@ -3,6 +3,7 @@ package io.mcpgateway.gateway.dispatch;
 import io.mcpgateway.gateway.ProtocolVersions;
 import io.mcpgateway.gateway.catalog.CatalogService;
 import io.mcpgateway.gateway.session.Session;
+import io.mcpgateway.gateway.session.SessionRegistry;
 import io.mcpgateway.gateway.upstream.Upstreams;
 import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.GatewayException;
@@ -10,6 +11,7 @@ import io.mcpgateway.model.preset.Preset;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.util.UUID;
 
 /**
  * Answers MCP messages for a preset, independent of the transport that carried them: (preset, caller,
@@ -19,12 +21,24 @@ import io.vertx.core.json.JsonObject;
  * ({@code gateway.endpoint}) is one caller; another protocol era plugs in beside it.
  */
 public final class McpDispatcher {
+  private final CatalogService catalogs;
+  private final SessionRegistry sessions;
   private final ToolMethods tools;
   private final Upstreams upstreams;
+  private final PromptMethods prompts;
+  private final ResourceMethods resources;
+  private final CompletionMethods completions;
 
-  public McpDispatcher(Vertx vertx, CatalogService catalogs, Upstreams upstreams) {
+  public McpDispatcher(Vertx vertx, CatalogService catalogs, Upstreams upstreams, SessionRegistry sessions) {
     this.upstreams = upstreams;
+    this.catalogs = catalogs;
+    this.sessions = sessions;
+    Forwarder forwarder = new Forwarder(catalogs, upstreams);
     this.tools = new ToolMethods(catalogs, upstreams, new ToolCallRecorder(vertx));
+    this.prompts = new PromptMethods(catalogs, forwarder);
+    this.resources = new ResourceMethods(catalogs, forwarder);
+    this.completions = new CompletionMethods(catalogs, forwarder);
+    sessions.onEnded(s -> resources.sessionEnded(s.id()));
   }
 
   /** lifecycle §Initialization: negotiates the version and says what the preset offers. Creates no session. */
@@ -37,16 +51,20 @@ public final class McpDispatcher {
     if (ProtocolVersions.hasTitles(version)) {
       serverInfo.put("title", preset.name());
     }
-    JsonObject result = new JsonObject()
-        .put("protocolVersion", version)
-        .put("capabilities", new JsonObject().put("tools", new JsonObject().put("listChanged", true))
-            .put("logging", new JsonObject()))
-        .put("serverInfo", serverInfo);
-    if (preset.description() != null && !preset.description().isBlank()) {
-      result.put("instructions", preset.description());
-    }
-    return Future.succeededFuture(new Initialized(version, params.getJsonObject("clientInfo", new JsonObject()),
-        params.getJsonObject("capabilities", new JsonObject()), result));
+    JsonObject clientInfo = params.getValue("clientInfo") instanceof JsonObject c ? c : new JsonObject();
+    JsonObject clientCapabilities = params.getValue("capabilities") instanceof JsonObject c ? c : new JsonObject();
+    // Capabilities advertised honestly: the union of what the linked servers offer (FeatureCatalog#capabilities).
+    return catalogs.features(preset).map(features -> {
+      JsonObject result = new JsonObject()
+          .put("protocolVersion", version)
+          .put("capabilities", features.capabilities())
+          .put("serverInfo", serverInfo);
+      String instructions = features.instructions(preset);
+      if (!instructions.isEmpty()) {
+        result.put("instructions", instructions);
+      }
+      return new Initialized(version, clientInfo, clientCapabilities, result);
+    });
   }
 
   /** Answers one request (not {@code initialize}); the future never fails with anything but a mapped failure. */
@@ -58,13 +76,39 @@ public final class McpDispatcher {
       return Future.failedFuture(Params.invalid("params must be an object"));
     }
     JsonObject params = rawParams == null ? new JsonObject() : (JsonObject) rawParams;
-    return switch (method) {
-      case "ping" -> Future.succeededFuture(new JsonObject());
-      case "logging/setLevel" -> setLevel(ex.session(), params);
-      case "tools/list" -> tools.list(ex, params);
-      case "tools/call" -> tools.call(ex, id, params);
-      default -> Future.failedFuture(new GatewayException(ErrorCode.NOT_IMPLEMENTED, "Method not found: " + method));
-    };
+    try {
+      return switch (method) {
+        case "ping" -> Future.succeededFuture(new JsonObject());
+        case "logging/setLevel" -> setLevel(ex.session(), params);
+        case "tools/list" -> tools.list(ex, params);
+        case "tools/call" -> tools.call(ex, id, params);
+        case "prompts/list" -> prompts.list(ex, params);
+        case "prompts/get" -> prompts.get(ex, id, params);
+        case "resources/list" -> resources.list(ex, params);
+        case "resources/templates/list" -> resources.templates(ex, params);
+        case "resources/read" -> resources.read(ex, id, params);
+        case "resources/subscribe" -> resources.subscribe(ex, params);
+        case "resources/unsubscribe" -> resources.unsubscribe(ex, params);
+        case "completion/complete" -> completions.complete(ex, id, params);
+        default -> Future.failedFuture(new GatewayException(ErrorCode.NOT_IMPLEMENTED, "Method not found: " + method));
+      };
+    } catch (GatewayException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /**
+   * A notification from an upstream's shared session: a resource update goes to exactly the sessions that
+   * subscribed to it; a list change drops the cached lists and tells the sessions of every preset using the server.
+   */
+  public void upstreamNotification(UUID serverId, JsonObject notification) {
+    switch (notification.getString("method")) {
+      case "notifications/resources/updated" -> resources.updated(serverId, notification)
+          .forEach(sessions::deliver);
+      case "notifications/resources/list_changed", "notifications/prompts/list_changed" ->
+          catalogs.featuresChanged(serverId);
+      default -> { }
+    }
   }
 
   /** A notification from the client; unknown ones are ignored (JSON-RPC: notifications get no answer). */

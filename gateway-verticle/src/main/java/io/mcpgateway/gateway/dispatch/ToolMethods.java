@@ -31,12 +31,9 @@ final class ToolMethods {
   }
 
   Future<JsonObject> list(Exchange ex, JsonObject params) {
-    Object cursor = params.getValue("cursor");
-    if (cursor != null && !(cursor instanceof String)) {
-      return Future.failedFuture(Params.invalid("cursor must be a string"));
-    }
+    String cursor = Params.cursor(params);
     return catalogs.catalog(ex.preset()).map(catalog -> {
-      ToolCatalog.Page page = catalog.page((String) cursor);
+      ToolCatalog.Page page = catalog.page(cursor);
       JsonArray tools = new JsonArray();
       page.tools().forEach(t -> tools.add(t.toMcp()));
       JsonObject out = new JsonObject().put("tools", tools);
@@ -60,7 +57,7 @@ final class ToolMethods {
     return catalogs.catalog(preset).compose(catalog -> {
       Optional<ExposedTool> tool = catalog.find(name);
       if (tool.isEmpty()) {
-        return Future.failedFuture(Params.invalid("Unknown tool: " + name + unlisted(catalog)));
+        return Future.failedFuture(Params.invalid("Unknown tool: " + name + Params.unlisted(catalog.unavailable())));
       }
       return catalogs.server(tool.get().serverId()).compose(server -> {
         if (server.isEmpty() || !server.get().active()) {
@@ -83,18 +80,6 @@ final class ToolMethods {
         });
       });
     });
-  }
-
-  /**
-   * When some linked servers could not be listed, the unknown tool may well be one of theirs: say which
-   * servers are missing and why, so the caller is not left guessing between a typo and an outage.
-   */
-  private static String unlisted(ToolCatalog catalog) {
-    if (catalog.complete()) {
-      return "";
-    }
-    List<String> down = catalog.unavailable().stream().map(u -> u.serverSlug() + " (" + u.error() + ")").toList();
-    return "; the tools of these servers are unavailable right now: " + String.join(", ", down);
   }
 
   /** Null for success; otherwise a short error description for the metrics. */

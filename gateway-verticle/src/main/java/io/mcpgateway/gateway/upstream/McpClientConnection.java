@@ -64,6 +64,9 @@ final class McpClientConnection {
   private Runnable onToolsChanged = () -> { };
   private Handler<Throwable> onClosed = e -> { };
   private JsonObject serverInfo = new JsonObject();
+  private JsonObject serverCapabilities = new JsonObject();
+  private String instructions;
+  private Handler<JsonObject> onServerNotification = n -> { };
   private String protocolVersion;
   private Promise<Void> drained;
 
@@ -113,6 +116,15 @@ final class McpClientConnection {
     this.onToolsChanged = listener;
   }
 
+  /** Server notifications about its offer: resources/updated, resources and prompts list_changed. */
+  void onServerNotification(Handler<JsonObject> listener) {
+    this.onServerNotification = listener;
+  }
+
+  ServerOffer offer() {
+    return new ServerOffer(serverCapabilities.copy(), instructions, serverInfo.copy());
+  }
+
   void onClosed(Handler<Throwable> listener) {
     this.onClosed = listener;
   }
@@ -146,6 +158,8 @@ final class McpClientConnection {
           }
           protocolVersion = version;
           serverInfo = result.getJsonObject("serverInfo", new JsonObject());
+          serverCapabilities = result.getValue("capabilities") instanceof JsonObject c ? c : new JsonObject();
+          instructions = result.getValue("instructions") instanceof String i && !i.isBlank() ? i : null;
           transport.initialized(version);
           return transport.send(JsonRpc.notification("notifications/initialized", null));
         })
@@ -155,23 +169,29 @@ final class McpClientConnection {
 
   /** All pages of {@code tools/list}. */
   Future<List<JsonObject>> listTools(Duration timeout) {
-    return listPage(null, new ArrayList<>(), timeout, 0);
+    return list(Listing.TOOLS, timeout);
   }
 
-  private Future<List<JsonObject>> listPage(String cursor, List<JsonObject> acc, Duration timeout, int pages) {
+  /** All pages of a list (at most 100 pages); items without their identifying field are dropped. */
+  Future<List<JsonObject>> list(Listing listing, Duration timeout) {
+    return listPage(listing, null, new ArrayList<>(), timeout, 0);
+  }
+
+  private Future<List<JsonObject>> listPage(Listing listing, String cursor, List<JsonObject> acc, Duration timeout,
+      int pages) {
     JsonObject params = cursor == null ? new JsonObject() : new JsonObject().put("cursor", cursor);
-    return request("tools/list", params, timeout, null).compose(result -> {
-      JsonArray tools = result.getJsonArray("tools", new JsonArray());
-      for (Object t : tools) {
-        if (t instanceof JsonObject tool && tool.getString("name") != null) {
-          acc.add(tool);
+    return request(listing.method(), params, timeout, null).compose(result -> {
+      JsonArray items = result.getValue(listing.resultKey()) instanceof JsonArray a ? a : new JsonArray();
+      for (Object t : items) {
+        if (t instanceof JsonObject item && item.getValue(listing.idField()) instanceof String) {
+          acc.add(item);
         }
       }
       String next = result.getString("nextCursor");
       if (next == null || next.isEmpty() || pages > 100) {
         return Future.succeededFuture(acc);
       }
-      return listPage(next, acc, timeout, pages + 1);
+      return listPage(listing, next, acc, timeout, pages + 1);
     });
   }
 
@@ -338,6 +358,8 @@ final class McpClientConnection {
         }
       }
       case "notifications/tools/list_changed" -> onToolsChanged.run();
+      case "notifications/resources/updated", "notifications/resources/list_changed",
+          "notifications/prompts/list_changed" -> onServerNotification.handle(message.copy());
       default -> LOG.debug("upstream {} sent {}", name, method);
     }
   }

@@ -115,6 +115,8 @@ public final class UpstreamPool implements Upstreams {
     /** Upstream sessions owned by downstream sessions, by downstream session id; bounded. */
     final Map<String, Slot> isolated = new HashMap<>();
     Future<List<JsonObject>> tools;
+    /** The other lists (prompts, resources, templates), each until the server says it changed. */
+    final Map<Listing, Future<List<JsonObject>>> lists = new java.util.EnumMap<>(Listing.class);
     long openedAt;
     long lastUsed = System.nanoTime();
     int inFlight;
@@ -162,6 +164,7 @@ public final class UpstreamPool implements Upstreams {
   private final Map<UUID, Entry> entries = new HashMap<>();
   private final List<Consumer<UUID>> toolListeners = new CopyOnWriteArrayList<>();
   private final List<java.util.function.BiConsumer<UUID, CircuitBreakerState>> circuitListeners = new CopyOnWriteArrayList<>();
+  private final List<java.util.function.BiConsumer<UUID, JsonObject>> notificationListeners = new CopyOnWriteArrayList<>();
   private final long sweeper;
   private final MeterRegistry registry;
   /** Gauge values, computed on the pool's context and read by the Prometheus scrape thread (never the maps). */
@@ -209,6 +212,39 @@ public final class UpstreamPool implements Upstreams {
       }
     });
     return loading;
+  }
+
+  @Override
+  public Future<ServerOffer> offer(UpstreamServer server) {
+    Entry e = entry(server);
+    Duration budget = settings.catalogTimeout().multipliedBy(2);
+    long deadline = System.nanoTime() + budget.toNanos();
+    return guarded(e, e.shared, () -> withConnection(e, e.shared, deadline, budget, "initialize",
+        (c, left) -> Future.succeededFuture(c.offer())));
+  }
+
+  @Override
+  public Future<List<JsonObject>> list(UpstreamServer server, Listing listing) {
+    if (listing == Listing.TOOLS) {
+      return listTools(server);
+    }
+    Entry e = entry(server);
+    Future<List<JsonObject>> cached = e.lists.get(listing);
+    if (cached != null && !cached.failed()) {
+      return cached;
+    }
+    Duration budget = settings.catalogTimeout().multipliedBy(2);
+    long deadline = System.nanoTime() + budget.toNanos();
+    Future<List<JsonObject>> loading = guarded(e, e.shared, () -> withConnection(e, e.shared, deadline, budget,
+        listing.method(), (c, left) -> c.list(listing, left)));
+    e.lists.put(listing, loading);
+    loading.onFailure(err -> e.lists.remove(listing, loading));
+    return loading;
+  }
+
+  @Override
+  public void onNotification(java.util.function.BiConsumer<UUID, JsonObject> listener) {
+    notificationListeners.add(listener);
   }
 
   @Override
@@ -349,6 +385,7 @@ public final class UpstreamPool implements Upstreams {
     }
     e.server = server;
     e.tools = null;
+    e.lists.clear();
     return Future.succeededFuture();
   }
 
@@ -433,13 +470,21 @@ public final class UpstreamPool implements Upstreams {
         "upstream \"" + e.server.slug() + "\" is unavailable after repeated failures (circuit open); retry in " + retry + " s");
   }
 
+  /** Failing fast while a dead connection's reconnect backoff runs. */
+  private static final class ReconnectPending extends GatewayException {
+    ReconnectPending(String message) {
+      super(ErrorCode.UPSTREAM_UNAVAILABLE, message);
+    }
+  }
+
   /** Client faults and tool errors must not open the circuit; unreachable and slow upstreams must. */
   private static boolean countsAsFailure(Future<?> outcome) {
     if (outcome.succeeded()) {
       return false;
     }
     Throwable cause = outcome.cause();
-    if (cause instanceof UpstreamRpcError) {
+    if (cause instanceof UpstreamRpcError || cause instanceof ReconnectPending) {
+      // A reconnect backoff we impose ourselves says nothing new about the upstream.
       return false;
     }
     if (cause instanceof GatewayException g) {
@@ -494,7 +539,7 @@ public final class UpstreamPool implements Upstreams {
     long wait = Duration.ofNanos(slot.notBefore - System.nanoTime()).toMillis();
     if (wait > MAX_BACKOFF_WAIT_MS) {
       // A caller does not sit out a long backoff (its own timeout only starts once the request is sent).
-      return Future.failedFuture(new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, "upstream \"" + e.server.slug()
+      return Future.failedFuture(new ReconnectPending("upstream \"" + e.server.slug()
           + "\" is reconnecting after repeated failures; retry in " + Math.max(1, (wait + 999) / 1000) + " s"));
     }
     Promise<McpClientConnection> connecting = Promise.promise();
@@ -530,6 +575,17 @@ public final class UpstreamPool implements Upstreams {
       connection.onToolsChanged(() -> {
         e.tools = null;
         toolListeners.forEach(l -> l.accept(s.id()));
+      });
+      connection.onServerNotification(n -> {
+        switch (n.getString("method")) {
+          case "notifications/resources/list_changed" -> {
+            e.lists.remove(Listing.RESOURCES);
+            e.lists.remove(Listing.RESOURCE_TEMPLATES);
+          }
+          case "notifications/prompts/list_changed" -> e.lists.remove(Listing.PROMPTS);
+          default -> { }
+        }
+        notificationListeners.forEach(l -> l.accept(s.id(), n));
       });
     }
     connection.onClosed(err -> died(e, slot, connection));
@@ -569,6 +625,7 @@ public final class UpstreamPool implements Upstreams {
       slot.connection = null;
       if (slot.owner == null) {
         e.tools = null;
+        e.lists.clear();
       }
       if (Duration.ofNanos(System.nanoTime() - slot.connectedAt).toSeconds() > 60) {
         slot.deaths = 0;

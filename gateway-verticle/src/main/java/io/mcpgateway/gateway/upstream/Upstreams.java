@@ -52,6 +52,23 @@ public interface Upstreams {
   /** The downstream client sent {@code notifications/roots/list_changed}: tell its own upstream sessions. */
   default void rootsChanged(String sessionId) {}
 
+  /** What the server declared in {@code initialize} (capabilities, instructions), from its shared session. */
+  default Future<ServerOffer> offer(UpstreamServer server) {
+    return Future.succeededFuture(new ServerOffer(new JsonObject().put("tools", new JsonObject()), null, new JsonObject()));
+  }
+
+  /** One of the server's lists, all pages (cached until the server announces that it changed). */
+  default Future<List<JsonObject>> list(UpstreamServer server, Listing listing) {
+    return listing == Listing.TOOLS ? listTools(server) : Future.succeededFuture(List.of());
+  }
+
+  /**
+   * Called with a server's id and the notification for {@code notifications/resources/updated},
+   * {@code notifications/resources/list_changed} and {@code notifications/prompts/list_changed} from its shared
+   * session (where the gateway's own resource subscriptions live).
+   */
+  default void onNotification(java.util.function.BiConsumer<UUID, JsonObject> listener) {}
+
   /** Called with a server's id after it announced {@code notifications/tools/list_changed}. */
   void onToolListChanged(Consumer<UUID> listener);
 

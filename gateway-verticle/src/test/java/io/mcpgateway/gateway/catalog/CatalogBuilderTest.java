@@ -33,15 +33,61 @@ class CatalogBuilderTest {
   }
 
   @Test
-  void the_later_link_gets_the_server_prefixed_name_and_notes_explain_it() {
+  void a_name_two_servers_offer_is_exposed_under_each_servers_name_and_notes_explain_it() {
     Preset p = preset(PresetStatus.ACTIVE, new PresetServer(A, "alpha", true, List.of(), Instant.EPOCH),
         new PresetServer(B, "beta", true, List.of(), Instant.EPOCH.plusSeconds(1)));
     ToolCatalog c = CatalogBuilder.build(p, Map.of(A, tools("search", "fetch"), B, tools("search", "write")), List.of());
-    assertThat(c.tools()).extracting(ExposedTool::name).containsExactly("beta__search", "fetch", "search", "write");
-    assertThat(c.find("search").orElseThrow().serverId()).isEqualTo(A);
+    assertThat(c.tools()).extracting(ExposedTool::name).containsExactly("alpha__search", "beta__search", "fetch", "write");
+    assertThat(c.find("search")).isEmpty();
+    assertThat(c.find("alpha__search").orElseThrow().serverId()).isEqualTo(A);
     assertThat(c.find("beta__search").orElseThrow().originalName()).isEqualTo("search");
     assertThat(c.find("beta__search").orElseThrow().toMcp().getString("name")).isEqualTo("beta__search");
-    assertThat(c.notes()).singleElement().satisfies(n -> assertThat(n.reason()).contains("already exposed"));
+    assertThat(c.notes()).hasSize(2).allSatisfy(n -> assertThat(n.reason()).contains("also offers"));
+  }
+
+  @Test
+  void a_name_never_moves_to_another_server_when_an_earlier_server_adds_it() {
+    PresetServer alpha = new PresetServer(A, "alpha", true, List.of(), Instant.EPOCH);
+    PresetServer beta = new PresetServer(B, "beta", true, List.of(), Instant.EPOCH.plusSeconds(1));
+    Preset p = preset(PresetStatus.ACTIVE, alpha, beta);
+    ToolCatalog before = CatalogBuilder.build(p, Map.of(A, tools("fetch"), B, tools("search")), List.of());
+    assertThat(before.find("search").orElseThrow().serverId()).isEqualTo(B);
+    // alpha (linked first) later adds "search": the plain name is gone rather than silently owned by alpha.
+    ToolCatalog after = CatalogBuilder.build(p, Map.of(A, tools("fetch", "search"), B, tools("search")), List.of());
+    assertThat(after.find("search")).isEmpty();
+    assertThat(after.find("beta__search").orElseThrow().serverId()).isEqualTo(B);
+  }
+
+  @Test
+  void a_qualified_name_claimed_twice_is_exposed_for_no_one_and_names_stay_within_128_characters() {
+    PresetServer alpha = new PresetServer(A, "alpha", true, List.of(), Instant.EPOCH);
+    PresetServer beta = new PresetServer(B, "beta", true, List.of(), Instant.EPOCH.plusSeconds(1));
+    Preset p = preset(PresetStatus.ACTIVE, alpha, beta);
+    String longName = "t".repeat(125);
+    ToolCatalog c = CatalogBuilder.build(p, Map.of(A, tools("x", longName), B, tools("x", "alpha__x", longName)), List.of());
+    assertThat(c.find("alpha__x")).isEmpty();
+    assertThat(c.find("beta__x").orElseThrow().serverId()).isEqualTo(B);
+    assertThat(c.tools()).allSatisfy(t -> assertThat(t.name().length()).isLessThanOrEqualTo(128));
+    assertThat(c.tools()).filteredOn(t -> t.originalName().equals(longName)).hasSize(2)
+        .extracting(ExposedTool::name).doesNotHaveDuplicates();
+    assertThat(c.notes()).anySatisfy(n -> assertThat(n.reason()).contains("hidden"));
+  }
+
+  @Test
+  void a_cursor_from_a_catalog_that_changed_since_is_refused() {
+    String[] names = new String[150];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = String.format("tool_%03d", i);
+    }
+    Preset p = preset(PresetStatus.ACTIVE, new PresetServer(A, "alpha", true, List.of(), Instant.EPOCH));
+    String cursor = CatalogBuilder.build(p, Map.of(A, tools(names)), List.of()).page(null).nextCursor().orElseThrow();
+    String[] more = java.util.Arrays.copyOf(names, 151);
+    more[150] = "tool_aaa";
+    ToolCatalog changed = CatalogBuilder.build(p, Map.of(A, tools(more)), List.of());
+    assertThatThrownBy(() -> changed.page(cursor))
+        .isInstanceOfSatisfying(io.mcpgateway.model.GatewayException.class,
+            e -> assertThat(e.code().jsonRpcCode()).isEqualTo(-32602))
+        .hasMessageContaining("changed");
   }
 
   @Test

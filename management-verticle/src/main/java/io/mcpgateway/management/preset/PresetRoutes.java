@@ -115,9 +115,10 @@ public final class PresetRoutes {
     if (!(enabledValue instanceof Boolean enabled)) {
       throw GatewayException.invalid(List.of(new FieldError("enabled", "must be true or false")));
     }
-    List<String> allowed = Api.strings(body, "allowedToolNames");
-    List<String> allowList = allowed == null ? List.of() : allowed;
-    PresetRules.validateAllowedTools(allowList);
+    List<String> allowList = orEmpty(Api.strings(body, "allowedToolNames"));
+    List<String> prompts = orEmpty(Api.strings(body, "allowedPromptNames"));
+    List<String> resources = orEmpty(Api.strings(body, "allowedResourceUris"));
+    PresetRules.validateAllowLists(allowList, prompts, resources);
     return managed(caller, Api.pathId(ctx, "id")).compose(before -> servers.findById(pool, serverId).compose(server -> {
       if (server.isEmpty() || !Ownership.manages(caller, server.get().ownerId())) {
         return Future.failedFuture(GatewayException.notFound("server"));
@@ -130,7 +131,7 @@ public final class PresetRoutes {
         if (isNew) {
           PresetRules.checkServerCount(count + 1);
         }
-        return presets.upsertLink(conn, before.id(), serverId, enabled, allowList);
+        return presets.upsertLink(conn, before.id(), serverId, enabled, allowList, prompts, resources);
       }).compose(v -> presets.findById(conn, before.id()).map(Optional::orElseThrow))
           .map(saved -> new Events.Change<>(saved, "preset", saved.id(), isNew ? "preset.server_linked" : "preset.server_updated",
               new JsonObject().put("serverId", serverId.toString()).put("serverSlug", server.get().slug())
@@ -259,6 +260,14 @@ public final class PresetRoutes {
   }
 
   private static JsonObject linkJson(PresetServer s) {
-    return new JsonObject().put("enabled", s.enabled()).put("allowedToolNames", new io.vertx.core.json.JsonArray(s.allowedToolNames()));
+    return new JsonObject().put("enabled", s.enabled())
+        .put("allowedToolNames", new io.vertx.core.json.JsonArray(s.allowedToolNames()))
+        .put("allowedPromptNames", new io.vertx.core.json.JsonArray(s.allowedPromptNames()))
+        .put("allowedResourceUris", new io.vertx.core.json.JsonArray(s.allowedResourceUris()));
+  }
+
+  /** A missing allow-list is the empty one: everything of that kind is exposed. */
+  private static List<String> orEmpty(List<String> list) {
+    return list == null ? List.of() : list;
   }
 }

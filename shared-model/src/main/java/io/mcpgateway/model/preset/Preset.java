@@ -48,6 +48,8 @@ public record Preset(
           .put("serverSlug", s.serverSlug())
           .put("enabled", s.enabled())
           .put("allowedToolNames", new JsonArray(s.allowedToolNames()))
+          .put("allowedPromptNames", new JsonArray(s.allowedPromptNames()))
+          .put("allowedResourceUris", new JsonArray(s.allowedResourceUris()))
           .put("linkedAt", s.linkedAt() == null ? null : s.linkedAt().toString()));
     }
     return new JsonObject()

@@ -12,6 +12,7 @@ public final class PresetRules {
   public static final int MAX_SERVERS = 20;
   public static final int MAX_ALLOWED_TOOLS = 100;
   public static final int MAX_TOOL_NAME = 128;
+  public static final int MAX_RESOURCE_URI = 2048;
   public static final int MAX_RATE_LIMIT = 1_000_000;
 
   private PresetRules() {}
@@ -31,27 +32,43 @@ public final class PresetRules {
         "rateLimitPerMinute", "must be between 1 and " + MAX_RATE_LIMIT + " (got " + rateLimitPerMinute + ")");
   }
 
-  /** Checks a link's allow-list: at most 100 distinct names of 1-128 characters. */
+  /** Checks a link's tool allow-list: at most 100 distinct names of 1-128 characters. */
   public static void validateAllowedTools(List<String> allowedToolNames) {
     var v = new Validator();
-    if (allowedToolNames == null) {
-      v.check(false, "allowedToolNames", "must be a list of tool names (empty = all tools)");
-    } else {
-      v.check(allowedToolNames.size() <= MAX_ALLOWED_TOOLS, "allowedToolNames",
-          "must list at most " + MAX_ALLOWED_TOOLS + " tools (got " + allowedToolNames.size() + ")");
-      var seen = new HashSet<String>();
-      for (int i = 0; i < allowedToolNames.size(); i++) {
-        String tool = allowedToolNames.get(i);
-        String field = "allowedToolNames[" + i + "]";
-        if (tool == null || tool.isBlank() || tool.length() > MAX_TOOL_NAME) {
-          v.check(false, field, "must be a tool name of 1-" + MAX_TOOL_NAME + " characters (got "
-              + (tool == null ? "nothing" : tool.length() + " characters") + ")");
-        } else if (!seen.add(tool)) {
-          v.check(false, field, "lists \"" + tool + "\" twice");
-        }
+    allowList(v, "allowedToolNames", "tool name", allowedToolNames, MAX_TOOL_NAME);
+    v.throwIfInvalid();
+  }
+
+  /**
+   * Checks a link's three allow-lists (tools, prompts: names of 1-128 characters; resources: URIs or URI
+   * templates of 1-2048 characters), each at most 100 distinct entries.
+   */
+  public static void validateAllowLists(List<String> tools, List<String> prompts, List<String> resources) {
+    var v = new Validator();
+    allowList(v, "allowedToolNames", "tool name", tools, MAX_TOOL_NAME);
+    allowList(v, "allowedPromptNames", "prompt name", prompts, MAX_TOOL_NAME);
+    allowList(v, "allowedResourceUris", "resource URI or URI template", resources, MAX_RESOURCE_URI);
+    v.throwIfInvalid();
+  }
+
+  private static void allowList(Validator v, String name, String what, List<String> entries, int maxLength) {
+    if (entries == null) {
+      v.check(false, name, "must be a list of " + what + "s (empty = all)");
+      return;
+    }
+    v.check(entries.size() <= MAX_ALLOWED_TOOLS, name,
+        "must list at most " + MAX_ALLOWED_TOOLS + " entries (got " + entries.size() + ")");
+    var seen = new HashSet<String>();
+    for (int i = 0; i < entries.size(); i++) {
+      String entry = entries.get(i);
+      String field = name + "[" + i + "]";
+      if (entry == null || entry.isBlank() || entry.length() > maxLength) {
+        v.check(false, field, "must be a " + what + " of 1-" + maxLength + " characters (got "
+            + (entry == null ? "nothing" : entry.length() + " characters") + ")");
+      } else if (!seen.add(entry)) {
+        v.check(false, field, "lists \"" + entry + "\" twice");
       }
     }
-    v.throwIfInvalid();
   }
 
   /** A preset may link at most 20 servers; linking one more is a rule violation (422), not bad input. */

@@ -31,7 +31,8 @@ public final class PresetStore {
   private static final String SELECT_WITH_LINKS = """
       SELECT p.id, p.slug, p.name, p.description, p.visibility, p.status, p.rate_limit_per_minute, p.owner_id,
              p.metadata, p.created_at, p.updated_at,
-             ps.server_id, s.slug AS server_slug, ps.enabled, ps.allowed_tool_names, ps.linked_at
+             ps.server_id, s.slug AS server_slug, ps.enabled, ps.allowed_tool_names, ps.allowed_prompt_names,
+             ps.allowed_resource_uris, ps.linked_at
         FROM %s p
         LEFT JOIN preset_servers ps ON ps.preset_id = p.id
         LEFT JOIN upstream_servers s ON s.id = ps.server_id
@@ -104,15 +105,25 @@ public final class PresetStore {
         });
   }
 
-  /** Links a server to a preset, or updates the existing link in place (keeping its order). */
+  /** Links a server to a preset exposing all its prompts and resources (see the full overload). */
   public Future<Void> upsertLink(SqlClient sql, UUID presetId, UUID serverId, boolean enabled,
       List<String> allowedToolNames) {
+    return upsertLink(sql, presetId, serverId, enabled, allowedToolNames, List.of(), List.of());
+  }
+
+  /** Links a server to a preset, or updates the existing link in place (keeping its order). Empty lists = all. */
+  public Future<Void> upsertLink(SqlClient sql, UUID presetId, UUID serverId, boolean enabled,
+      List<String> allowedToolNames, List<String> allowedPromptNames, List<String> allowedResourceUris) {
     return SqlErrors.recover(sql.preparedQuery("""
-            INSERT INTO preset_servers (preset_id, server_id, enabled, allowed_tool_names)
-            VALUES ($1, $2, $3, $4)
+            INSERT INTO preset_servers (preset_id, server_id, enabled, allowed_tool_names, allowed_prompt_names,
+                                        allowed_resource_uris)
+            VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT (preset_id, server_id)
-            DO UPDATE SET enabled = EXCLUDED.enabled, allowed_tool_names = EXCLUDED.allowed_tool_names""")
-        .execute(Tuple.of(presetId, serverId, enabled, allowedToolNames.toArray(String[]::new)))
+            DO UPDATE SET enabled = EXCLUDED.enabled, allowed_tool_names = EXCLUDED.allowed_tool_names,
+                          allowed_prompt_names = EXCLUDED.allowed_prompt_names,
+                          allowed_resource_uris = EXCLUDED.allowed_resource_uris""")
+        .execute(Tuple.of(presetId, serverId, enabled, allowedToolNames.toArray(String[]::new),
+            allowedPromptNames.toArray(String[]::new), allowedResourceUris.toArray(String[]::new)))
         .<Void>mapEmpty(), CONFLICTS);
   }
 
@@ -146,7 +157,8 @@ public final class PresetStore {
       UUID serverId = r.getUUID("server_id");
       if (serverId != null) {
         list.add(new PresetServer(serverId, r.getString("server_slug"), r.getBoolean("enabled"),
-            Rows.strings(r, "allowed_tool_names"), Rows.instant(r, "linked_at")));
+            Rows.strings(r, "allowed_tool_names"), Rows.strings(r, "allowed_prompt_names"),
+            Rows.strings(r, "allowed_resource_uris"), Rows.instant(r, "linked_at")));
       }
     }
     List<Preset> out = new ArrayList<>(presets.size());

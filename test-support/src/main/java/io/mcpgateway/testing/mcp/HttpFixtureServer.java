@@ -47,17 +47,17 @@ public final class HttpFixtureServer implements AutoCloseable {
 
   private final String name;
   private final boolean legacySse;
-  private final List<SyncToolSpecification> tools;
+  private final FixtureFeatures features;
   private final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
   private final McpJsonMapper json = new JacksonMcpJsonMapper(new ObjectMapper());
   private Server jetty;
   private McpSyncServer mcp;
   private int port;
 
-  private HttpFixtureServer(String name, boolean legacySse, List<SyncToolSpecification> tools) {
+  private HttpFixtureServer(String name, boolean legacySse, FixtureFeatures features) {
     this.name = name;
     this.legacySse = legacySse;
-    this.tools = tools;
+    this.features = features;
   }
 
   /** A Streamable HTTP fixture with the standard tools, their text prefixed with {@code name + ":"}. */
@@ -70,9 +70,28 @@ public final class HttpFixtureServer implements AutoCloseable {
   /** A Streamable HTTP fixture with the given tools (built with {@link #json()}-compatible mappers). */
   public static HttpFixtureServer streamable(String name,
       java.util.function.Function<McpJsonMapper, List<SyncToolSpecification>> tools) {
-    HttpFixtureServer s = new HttpFixtureServer(name, false, tools.apply(new JacksonMcpJsonMapper(new ObjectMapper())));
+    HttpFixtureServer s = new HttpFixtureServer(name, false,
+        FixtureFeatures.tools(tools.apply(new JacksonMcpJsonMapper(new ObjectMapper()))));
     s.start(0);
     return s;
+  }
+
+  /** A Streamable HTTP fixture offering tools, resources, templates, prompts and completions as given. */
+  public static HttpFixtureServer withFeatures(String name,
+      java.util.function.Function<McpJsonMapper, FixtureFeatures> features) {
+    HttpFixtureServer s = new HttpFixtureServer(name, false, features.apply(new JacksonMcpJsonMapper(new ObjectMapper())));
+    s.start(0);
+    return s;
+  }
+
+  /** Tells subscribed clients that a resource changed (notifications/resources/updated). */
+  public void resourceUpdated(String uri) {
+    mcp.notifyResourcesUpdated(new McpSchema.ResourcesUpdatedNotification(uri));
+  }
+
+  /** Tells clients that the prompt list changed. */
+  public void promptsChanged() {
+    mcp.notifyPromptsListChanged();
   }
 
   /** A legacy HTTP+SSE (2024-11-05) fixture with the standard tools. */
@@ -85,7 +104,8 @@ public final class HttpFixtureServer implements AutoCloseable {
   /** A legacy HTTP+SSE (2024-11-05) fixture with the given tools. */
   public static HttpFixtureServer legacySse(String name,
       java.util.function.Function<McpJsonMapper, List<SyncToolSpecification>> tools) {
-    HttpFixtureServer s = new HttpFixtureServer(name, true, tools.apply(new JacksonMcpJsonMapper(new ObjectMapper())));
+    HttpFixtureServer s = new HttpFixtureServer(name, true,
+        FixtureFeatures.tools(tools.apply(new JacksonMcpJsonMapper(new ObjectMapper()))));
     s.start(0);
     return s;
   }
@@ -124,18 +144,12 @@ public final class HttpFixtureServer implements AutoCloseable {
       if (legacySse) {
         var provider = HttpServletSseServerTransportProvider.builder().jsonMapper(json)
             .messageEndpoint("/message").sseEndpoint("/sse").build();
-        mcp = McpServer.sync(provider).serverInfo(name, "1.0.0").jsonMapper(json)
-            .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging().build())
-            .tools(tools == null ? FixtureTools.standard(json, name + ":") : tools)
-            .requestTimeout(Duration.ofSeconds(60)).build();
+        mcp = features(McpServer.sync(provider)).build();
         servlet = provider;
         context.addServlet(new ServletHolder(servlet), "/*");
       } else {
         var provider = HttpServletStreamableServerTransportProvider.builder().jsonMapper(json).mcpEndpoint("/mcp").build();
-        mcp = McpServer.sync(provider).serverInfo(name, "1.0.0").jsonMapper(json)
-            .capabilities(McpSchema.ServerCapabilities.builder().tools(true).logging().build())
-            .tools(tools == null ? FixtureTools.standard(json, name + ":") : tools)
-            .requestTimeout(Duration.ofSeconds(60)).build();
+        mcp = features(McpServer.sync(provider)).build();
         servlet = provider;
         context.addServlet(new ServletHolder(servlet), "/mcp");
       }
@@ -151,6 +165,28 @@ public final class HttpFixtureServer implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("fixture " + name + " did not start", e);
     }
+  }
+
+  private McpServer.SyncSpecification<?> features(McpServer.SyncSpecification<?> spec) {
+    FixtureFeatures f = features == null ? FixtureFeatures.tools(FixtureTools.standard(json, name + ":")) : features;
+    spec.serverInfo(name, "1.0.0").jsonMapper(json).capabilities(f.capabilities()).tools(f.tools())
+        .requestTimeout(Duration.ofSeconds(60));
+    if (!f.resources().isEmpty()) {
+      spec.resources(f.resources());
+    }
+    if (!f.templates().isEmpty()) {
+      spec.resourceTemplates(f.templates());
+    }
+    if (!f.prompts().isEmpty()) {
+      spec.prompts(f.prompts());
+    }
+    if (!f.completions().isEmpty()) {
+      spec.completions(f.completions());
+    }
+    if (f.instructions() != null) {
+      spec.instructions(f.instructions());
+    }
+    return spec;
   }
 
   /** Stops serving (connections refused) until {@link #restart()}. */

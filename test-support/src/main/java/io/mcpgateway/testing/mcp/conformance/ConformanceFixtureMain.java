@@ -8,7 +8,7 @@ public final class ConformanceFixtureMain {
   private ConformanceFixtureMain() {}
 
   public static void main(String[] args) throws InterruptedException {
-    HttpFixtureServer server = HttpFixtureServer.streamable("conformance-fixture", ConformanceTools::all);
+    HttpFixtureServer server = HttpFixtureServer.withFeatures("conformance-fixture", ConformanceFeatures::all);
     System.out.println(server.url());
     new CountDownLatch(1).await();
   }

@@ -90,7 +90,36 @@ public final class ConformanceTools {
                       "required", List.of("username", "email"))).build());
               return FixtureTools.text("User response: action=" + answer.action().name().toLowerCase()
                   + ", content=" + answer.content());
-            }));
+            }),
+        // SEP-1034: every primitive type with a default value.
+        elicit(json, "test_elicitation_sep1034_defaults", "Elicits a form whose fields all have defaults", Map.of(
+            "name", Map.of("type", "string", "default", "John Doe"),
+            "age", Map.of("type", "integer", "default", 30),
+            "score", Map.of("type", "number", "default", 95.5),
+            "status", Map.of("type", "string", "enum", List.of("active", "inactive", "pending"), "default", "active"),
+            "verified", Map.of("type", "boolean", "default", true))),
+        // SEP-1330: the five enum shapes.
+        elicit(json, "test_elicitation_sep1330_enums", "Elicits a form with every enum shape", Map.of(
+            "untitledSingle", Map.of("type", "string", "enum", List.of("option1", "option2", "option3")),
+            "titledSingle", Map.of("type", "string", "oneOf", List.of(Map.of("const", "value1", "title", "First Option"),
+                Map.of("const", "value2", "title", "Second Option"), Map.of("const", "value3", "title", "Third Option"))),
+            "legacyEnum", Map.of("type", "string", "enum", List.of("opt1", "opt2", "opt3"),
+                "enumNames", List.of("Option One", "Option Two", "Option Three")),
+            "untitledMulti", Map.of("type", "array", "items", Map.of("type", "string",
+                "enum", List.of("option1", "option2", "option3"))),
+            "titledMulti", Map.of("type", "array", "items", Map.of("anyOf", List.of(
+                Map.of("const", "value1", "title", "First Choice"), Map.of("const", "value2", "title", "Second Choice"),
+                Map.of("const", "value3", "title", "Third Choice")))))));
+  }
+
+  private static SyncToolSpecification elicit(McpJsonMapper json, String name, String description,
+      Map<String, Object> properties) {
+    return FixtureTools.tool(json, name, description, NO_ARGS, (ex, req) -> {
+      McpSchema.ElicitResult answer = ex.createElicitation(McpSchema.ElicitFormRequest.builder(
+          "Please review and update the form fields", Map.of("type", "object", "properties", properties)).build());
+      return FixtureTools.text("Elicitation completed: action=" + answer.action().name().toLowerCase()
+          + ", content=" + answer.content());
+    });
   }
 
   private static CallToolResult result(McpSchema.Content content) {
