@@ -33,6 +33,9 @@ import org.junit.jupiter.api.Test;
 
 /** The upstream pool against real SDK servers: breakers, timeouts, cancellation, restarts, list changes. */
 class UpstreamPoolTest {
+  /** This class's call budget: short enough for the timeout tests, long enough for a loaded CI machine. */
+  private static final Duration CALL_BUDGET = Duration.ofSeconds(4);
+
   private Vertx vertx;
   private Context context;
   private UpstreamPool pool;
@@ -41,7 +44,7 @@ class UpstreamPoolTest {
   void start() {
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
-    pool = onContext(() -> new UpstreamPool(vertx, new UpstreamPool.Settings(Duration.ofMillis(800),
+    pool = onContext(() -> new UpstreamPool(vertx, new UpstreamPool.Settings(CALL_BUDGET,
         Duration.ofSeconds(10), 2, Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMillis(500))));
   }
 
@@ -77,7 +80,7 @@ class UpstreamPoolTest {
   void concurrent_callers_share_one_upstream_session() {
     try (HttpFixtureServer up = HttpFixtureServer.streamable("shared")) {
       UpstreamServer s = server(Transport.STREAMABLE_HTTP, up.url(), null, Map.of("X-Key", "k1"));
-      await(() -> pool.listTools(s)); // connected first: a call's 800 ms budget in this class also covers connecting
+      await(() -> pool.listTools(s)); // connected first: a call's 4 s budget in this class also covers connecting
       List<Future<JsonObject>> calls = onContext(() -> {
         List<Future<JsonObject>> all = new java.util.ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -147,9 +150,9 @@ class UpstreamPoolTest {
     try (HttpFixtureServer up = HttpFixtureServer.streamable("slowpoke")) {
       UpstreamServer s = server(Transport.STREAMABLE_HTTP, up.url(), null, Map.of());
       GatewayException e = catchThrowableOfType(GatewayException.class,
-          () -> call(s, "slow", new JsonObject().put("ms", 3000)));
+          () -> call(s, "slow", new JsonObject().put("ms", 12_000)));
       assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT);
-      assertThat(e.getMessage()).contains(s.slug()).contains("800 ms");
+      assertThat(e.getMessage()).contains(s.slug()).contains(CALL_BUDGET.toMillis() + " ms");
       Eventually.await("notifications/cancelled upstream", Duration.ofSeconds(5), () -> up.received("notifications/cancelled"));
     }
   }
@@ -175,7 +178,7 @@ class UpstreamPoolTest {
   @Test
   void a_killed_stdio_upstream_is_restarted_on_next_use() {
     UpstreamServer s = server(Transport.STDIO, null, StdioFixtureMain.command("restartable"), Map.of());
-    await(() -> pool.listTools(s)); // a JVM starts in more than this pool's 800 ms call budget
+    await(() -> pool.listTools(s)); // a JVM starts in more than this pool's 4 s call budget
     long firstPid = Long.parseLong(text(call(s, "pid", new JsonObject())));
     ProcessHandle.of(firstPid).orElseThrow().destroyForcibly();
     Eventually.await("a new stdio process", Duration.ofSeconds(30), () -> {
@@ -219,7 +222,7 @@ class UpstreamPoolTest {
   void progress_and_log_notifications_of_a_call_reach_its_caller_with_the_callers_progress_token() {
     try (HttpFixtureServer up = HttpFixtureServer.streamable("chatty")) {
       UpstreamServer s = server(Transport.STREAMABLE_HTTP, up.url(), null, Map.of());
-      await(() -> pool.listTools(s)); // connected first: the 800 ms budget is for the three steps
+      await(() -> pool.listTools(s)); // connected first: the 4 s budget is for the three steps
       List<JsonObject> seen = new CopyOnWriteArrayList<>();
       JsonObject result = await(() -> pool.callTool(s, "progress", new JsonObject().put("steps", 3),
           new JsonObject().put("progressToken", "caller-token-7"), seen::add).result());
@@ -238,7 +241,7 @@ class UpstreamPoolTest {
   @Test
   void progress_and_log_messages_of_a_stdio_call_reach_its_caller() {
     UpstreamServer s = server(Transport.STDIO, null, StdioFixtureMain.command("stdio-progress"), Map.of());
-    await(() -> pool.listTools(s)); // a JVM starts in more than this pool's 800 ms call budget
+    await(() -> pool.listTools(s)); // a JVM starts in more than this pool's 4 s call budget
     List<JsonObject> seen = new CopyOnWriteArrayList<>();
     JsonObject result = await(() -> pool.callTool(s, "progress", new JsonObject().put("steps", 2),
         new JsonObject().put("progressToken", 42), seen::add).result());
@@ -358,7 +361,7 @@ class UpstreamPoolTest {
           .extracting(n -> n.getJsonObject("params").getValue("progressToken")).containsExactly("tok-legacy", "tok-legacy");
       assertThat(seen).filteredOn(n -> "notifications/message".equals(n.getString("method")))
           .extracting(n -> n.getJsonObject("params").getString("data")).containsExactly("starting 2 steps");
-      GatewayException e = catchThrowableOfType(GatewayException.class, () -> call(s, "slow", new JsonObject().put("ms", 3000)));
+      GatewayException e = catchThrowableOfType(GatewayException.class, () -> call(s, "slow", new JsonObject().put("ms", 12_000)));
       assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT);
       Eventually.await("notifications/cancelled upstream", Duration.ofSeconds(5), () -> up.received("notifications/cancelled"));
       assertThat(up.seen()).allSatisfy(r -> assertThat(r.headers().get("X-Upstream-Key")).isEqualTo("legacy-key"));
@@ -491,7 +494,7 @@ class UpstreamPoolTest {
 
   @Test
   void a_caller_declaring_client_features_gets_an_upstream_session_of_its_own_closed_with_its_session() {
-    // Each isolated session starts its own JVM, which takes longer than this class's 800 ms call budget.
+    // Each isolated session starts its own JVM, which takes longer than this class's 4 s call budget.
     pool = onContext(() -> new UpstreamPool(vertx, new UpstreamPool.Settings(Duration.ofSeconds(20),
         Duration.ofSeconds(10), 2, Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMillis(500))));
     UpstreamServer s = server(Transport.STDIO, null, StdioFixtureMain.command("isolated"), Map.of());
