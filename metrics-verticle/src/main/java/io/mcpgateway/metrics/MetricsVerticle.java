@@ -82,7 +82,8 @@ public final class MetricsVerticle extends VerticleBase {
       RedisReadiness.register(health, redis, config.database().timeout());
     }
     health
-        .info("metrics-buffer", () -> new JsonObject().put("depth", buffer.size()).put("dropped", buffer.dropped()))
+        .info("metrics-buffer", () -> new JsonObject().put("depth", buffer.size()).put("dropped", buffer.dropped())
+            .put("rejected", ingestion.rejected()))
         .mount(router);
     router.get("/metrics").handler(ctx -> {
       if (BackendRegistries.getDefaultNow() instanceof PrometheusMeterRegistry prometheus) {
@@ -129,6 +130,8 @@ public final class MetricsVerticle extends VerticleBase {
         .description("Tool-call events dropped because the buffer was full").register(registry);
     FunctionCounter.builder("mgw_metrics_written_events", this, v -> ingestion.written())
         .description("Tool-call events written to PostgreSQL").register(registry);
+    FunctionCounter.builder("mgw_metrics_rejected_events", this, v -> ingestion.rejected())
+        .description("Tool-call events the database refused on their own (bad data), dropped").register(registry);
   }
 
   @Override
@@ -136,7 +139,8 @@ public final class MetricsVerticle extends VerticleBase {
     vertx.cancelTimer(maintenanceTimer);
     Future<Void> drained = server == null ? Future.succeededFuture()
         : server.shutdown(node.config().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
-    return drained.eventually(() -> ingestion.drain()).eventually(() -> pool.close())
+    long grace = node.config().shutdownGrace().toMillis();
+    return drained.eventually(() -> ingestion.drain(System.currentTimeMillis() + grace)).eventually(() -> pool.close())
         .eventually(() -> {
           if (redis != null) {
             redis.close();

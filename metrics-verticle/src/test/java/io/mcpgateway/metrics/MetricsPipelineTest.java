@@ -16,6 +16,7 @@ import io.mcpgateway.model.db.Database;
 import io.mcpgateway.model.db.PgSettings;
 import io.mcpgateway.model.db.SchemaMigrator;
 import io.mcpgateway.testing.Eventually;
+import io.mcpgateway.testing.OnContext;
 import io.mcpgateway.testing.TestServices;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -120,6 +121,109 @@ class MetricsPipelineTest {
     } finally {
       ownPool.close().await();
       TestServices.dropSchema(schema);
+    }
+  }
+
+  /** An ingestion on its own schema, created on a Vert.x context (it sets a timer). */
+  private record Own(String schema, Pool pool, MetricsBuffer buffer, MetricsIngestion ingestion, io.vertx.core.Context context)
+      implements AutoCloseable {
+    static Own create(int capacity, int batchSize, long flushEveryMs) {
+      String schema = TestServices.freshSchema("metrics_own");
+      PgSettings own = pg.withSchema(schema);
+      SchemaMigrator.migrate(own);
+      Pool ownPool = Database.pool(vertx, own);
+      var buffer = new MetricsBuffer(capacity);
+      var context = vertx.getOrCreateContext();
+      var ingestion = OnContext.call(context, () -> new MetricsIngestion(vertx, ownPool, buffer, batchSize, flushEveryMs));
+      return new Own(schema, ownPool, buffer, ingestion, context);
+    }
+
+    long rows(UUID preset) {
+      return pool.preparedQuery("SELECT count(*) AS n FROM tool_call_metrics WHERE preset_id = $1").execute(Tuple.of(preset))
+          .await().iterator().next().getLong("n");
+    }
+
+    void accept(List<ToolCallRecorded> events) {
+      OnContext.call(context, () -> {
+        events.forEach(ingestion::accept);
+        return null;
+      });
+    }
+
+    @Override
+    public void close() {
+      pool.close().await();
+      TestServices.dropSchema(schema);
+    }
+  }
+
+  @Test
+  void a_nul_character_in_an_upstream_error_does_not_stall_the_batch() {
+    try (Own own = Own.create(1000, 10, 100)) {
+      UUID preset = UUID.randomUUID();
+      List<ToolCallRecorded> events = new java.util.ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        events.add(i == 3
+            ? new ToolCallRecorded(preset, UUID.randomUUID(), "to\u0000ol", "p\u0000", false, 1, "rpc -1: bad\u0000byte", Instant.now())
+            : event(preset, "echo", true, 1, Instant.now()));
+      }
+      own.accept(events);
+      Eventually.await("all 30 rows, the NUL one cleaned", Duration.ofSeconds(10), () -> own.rows(preset) == 30);
+      String message = own.pool().preparedQuery("SELECT error_message FROM tool_call_metrics WHERE preset_id = $1 AND NOT ok")
+          .execute(Tuple.of(preset)).await().iterator().next().getString("error_message");
+      assertThat(message).isEqualTo("rpc -1: bad\uFFFDbyte");
+      assertThat(own.ingestion().rejected()).isZero();
+    }
+  }
+
+  @Test
+  void a_row_the_database_refuses_is_dropped_alone_and_the_rest_of_its_batch_is_written() {
+    try (Own own = Own.create(1000, 10, 100)) {
+      UUID preset = UUID.randomUUID();
+      List<ToolCallRecorded> events = new java.util.ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        // Year 2999 has no partition: PostgreSQL refuses that row (23514), not the batch's others.
+        events.add(event(preset, "echo", true, 1, i == 4 ? Instant.parse("2999-01-01T00:00:00Z") : Instant.now()));
+      }
+      own.accept(events);
+      Eventually.await("9 rows written, 1 rejected", Duration.ofSeconds(10),
+          () -> own.rows(preset) == 9 && own.ingestion().rejected() == 1);
+      assertThat(own.buffer().size()).isZero();
+    }
+  }
+
+  @Test
+  void drain_while_a_batch_is_being_written_waits_for_it_and_writes_the_rest() {
+    try (Own own = Own.create(1000, 10, 60_000)) {
+      UUID preset = UUID.randomUUID();
+      List<ToolCallRecorded> events = new java.util.ArrayList<>();
+      for (int i = 0; i < 25; i++) {
+        events.add(event(preset, "echo", true, 1, Instant.now()));
+      }
+      // accept() starts writing the first batch of 10; drain() runs while it is in flight.
+      OnContext.await(own.context(), () -> {
+        events.forEach(own.ingestion()::accept);
+        return own.ingestion().drain(System.currentTimeMillis() + 10_000);
+      });
+      assertThat(own.rows(preset)).isEqualTo(25);
+    }
+  }
+
+  @Test
+  void drain_writes_the_buffer_even_after_writes_had_failed() {
+    try (Own own = Own.create(1000, 10, 100)) {
+      own.pool().query("ALTER TABLE tool_call_metrics RENAME TO tool_call_metrics_away").execute().await();
+      UUID preset = UUID.randomUUID();
+      List<ToolCallRecorded> events = new java.util.ArrayList<>();
+      for (int i = 0; i < 15; i++) {
+        events.add(event(preset, "echo", true, 1, Instant.now()));
+      }
+      own.accept(events);
+      Eventually.await("a failed write put back", Duration.ofSeconds(5), () -> own.buffer().size() == 15);
+      own.pool().query("ALTER TABLE tool_call_metrics_away RENAME TO tool_call_metrics").execute().await();
+      OnContext.await(own.context(), () -> own.ingestion().drain(System.currentTimeMillis() + 10_000));
+      assertThat(own.rows(preset)).isEqualTo(15);
+      assertThat(own.buffer().dropped()).isZero();
     }
   }
 
