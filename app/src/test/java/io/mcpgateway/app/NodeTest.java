@@ -1,6 +1,7 @@
 package io.mcpgateway.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mcpgateway.model.access.PrincipalStore;
 import io.mcpgateway.model.db.Database;
@@ -125,6 +126,59 @@ class NodeTest {
     assertThat(runMain(dir, List.of(), List.of("--role", "billing")).stderr())
         .startsWith("mcp-gateway: configuration error: MGW_ROLES must be a comma-separated list");
     assertThat(runMain(dir, List.of(), List.of("--frobnicate")).code()).isEqualTo(2);
+    assertThat(runMain(dir, List.of("MGW_ADMIN_API_KEY=short-admin-key"), List.of()))
+        .isEqualTo(new Exit(2, "mcp-gateway: configuration error: MGW_ADMIN_API_KEY must be at least 32 characters"
+            + " (got 15); generate one with: openssl rand -base64 32"));
+  }
+
+  @Test
+  void every_port_closes_a_connection_that_never_sends_a_request(@TempDir Path dir) throws Exception {
+    String schema = TestServices.freshSchema("node_slow");
+    Node node = Node.start(ports(dir).put("MGW_PG_URL", TestServices.pgUrl().toString()).put("MGW_PG_SCHEMA", schema)
+        .put("MGW_HTTP_HEADER_TIMEOUT", "500ms"));
+    try {
+      for (int port : new int[] {node.gatewayPort(), node.managementPort(), node.metricsPort()}) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+          s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+          s.setSoTimeout(5000);
+          long begin = System.nanoTime();
+          try {
+            assertThat(s.getInputStream().read()).as("port " + port + " closes").isEqualTo(-1);
+          } catch (java.net.SocketTimeoutException e) {
+            throw new AssertionError("port " + port + " kept an unfinished request head open for 5 s");
+          } catch (java.net.SocketException reset) {
+            // closed
+          }
+          assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin)).isLessThan(4000);
+        }
+      }
+    } finally {
+      node.stop();
+      TestServices.dropSchema(schema);
+    }
+  }
+
+  @Test
+  void management_and_metrics_listen_on_loopback_unless_told_otherwise(@TempDir Path dir) throws Exception {
+    java.net.InetAddress external = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+        .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+        .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress()).findFirst().orElse(null);
+    org.junit.jupiter.api.Assumptions.assumeTrue(external != null, "this machine has a non-loopback IPv4 address");
+    String schema = TestServices.freshSchema("node_hosts");
+    Node node = Node.start(ports(dir).put("MGW_HTTP_HOST", "0.0.0.0")
+        .put("MGW_PG_URL", TestServices.pgUrl().toString()).put("MGW_PG_SCHEMA", schema));
+    try {
+      String ip = external.getHostAddress();
+      assertThat(web.get(node.gatewayPort(), ip, "/health").send().await().statusCode()).isEqualTo(200);
+      for (int port : new int[] {node.managementPort(), node.metricsPort()}) {
+        assertThat(get(port, "/health").statusCode()).isEqualTo(200);
+        assertThatThrownBy(() -> web.get(port, ip, "/health").send().await()).as("port " + port + " on " + ip)
+            .hasMessageContaining("Connection refused");
+      }
+    } finally {
+      node.stop();
+      TestServices.dropSchema(schema);
+    }
   }
 
   record Exit(int code, String stderr) {}

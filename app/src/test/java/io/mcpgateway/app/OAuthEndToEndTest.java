@@ -225,11 +225,30 @@ class OAuthEndToEndTest {
     assertThat(me.statusCode()).as(me.bodyAsString()).isEqualTo(200);
     assertThat(me.bodyAsJsonObject().getString("id")).isEqualTo(alice.id().toString());
     HttpResponse<Buffer> presets = web.get(node.managementPort(), "127.0.0.1", "/api/v1/presets")
-        .putHeader("Authorization", "Bearer " + token("alice", SCOPED)).send().await();
+        .putHeader("Authorization", "Bearer " + token("alice", Map.of("scope", "openid mcp:tools mgw:manage"))).send().await();
     assertThat(presets.bodyAsJsonObject().getJsonArray("items")).hasSize(2);
     assertThat(web.get(node.managementPort(), "127.0.0.1", "/api/v1/me")
         .putHeader("Authorization", "Bearer " + token("mgw", "alice", "https://elsewhere.test", SCOPED, 3600))
         .send().await().statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void a_token_without_the_management_scope_cannot_manage_or_mint_api_keys() {
+    String dataPlaneOnly = token("alice", SCOPED);
+    HttpResponse<Buffer> mint = web.post(node.managementPort(), "127.0.0.1", "/api/v1/api-keys")
+        .putHeader("Authorization", "Bearer " + dataPlaneOnly).sendJsonObject(new JsonObject().put("name", "stolen")).await();
+    assertThat(mint.statusCode()).as(mint.bodyAsString()).isEqualTo(403);
+    assertThat(mint.getHeader("WWW-Authenticate")).contains("error=\"insufficient_scope\"").contains("scope=\"mgw:manage\"");
+    assertThat(mint.bodyAsJsonObject().getString("detail")).contains("mgw:manage");
+    assertThat(web.get(node.managementPort(), "127.0.0.1", "/api/v1/presets")
+        .putHeader("Authorization", "Bearer " + dataPlaneOnly).send().await().statusCode()).isEqualTo(403);
+    // Who am I stays open to any valid token; with the scope, keys can be minted.
+    assertThat(web.get(node.managementPort(), "127.0.0.1", "/api/v1/me")
+        .putHeader("Authorization", "Bearer " + dataPlaneOnly).send().await().statusCode()).isEqualTo(200);
+    HttpResponse<Buffer> allowed = web.post(node.managementPort(), "127.0.0.1", "/api/v1/api-keys")
+        .putHeader("Authorization", "Bearer " + token("alice", Map.of("scope", "mgw:manage")))
+        .sendJsonObject(new JsonObject().put("name", "mine")).await();
+    assertThat(allowed.statusCode()).as(allowed.bodyAsString()).isEqualTo(201);
   }
 
   @Test

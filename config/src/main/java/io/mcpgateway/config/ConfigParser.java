@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  * Every rejection names the variable, what it accepts and what it got.
  */
 public final class ConfigParser {
+  static final int MIN_ADMIN_KEY_LENGTH = 32;
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
 
   private final JsonObject raw;
@@ -37,11 +38,18 @@ public final class ConfigParser {
     var http = new GatewayConfig.Http(
         text("MGW_HTTP_HOST", "0.0.0.0"),
         port,
+        text("MGW_MANAGEMENT_HOST", "127.0.0.1"),
         integer("MGW_MANAGEMENT_PORT", 0, 65535),
+        text("MGW_METRICS_HOST", "127.0.0.1"),
         integer("MGW_METRICS_PORT", 0, 65535),
         stripTrailingSlash(publicUrl),
         longValue("MGW_BODY_LIMIT", 1024, 256L * 1024 * 1024),
-        list("MGW_ALLOWED_ORIGINS"));
+        list("MGW_ALLOWED_ORIGINS"),
+        new GatewayConfig.Connections(
+            duration("MGW_HTTP_HEADER_TIMEOUT"),
+            duration("MGW_HTTP_IDLE_TIMEOUT"),
+            duration("MGW_HTTP_BODY_TIMEOUT"),
+            integer("MGW_HTTP_MAX_CONNECTIONS", 1, 1_000_000)));
     var database = new GatewayConfig.Database(
         url("MGW_PG_URL", Set.of("postgresql", "postgres")),
         identifier("MGW_PG_SCHEMA"),
@@ -50,13 +58,14 @@ public final class ConfigParser {
         duration("MGW_DB_TIMEOUT"));
     var security = new GatewayConfig.Security(
         secretKey(),
-        optionalText("MGW_ADMIN_API_KEY"),
+        adminApiKey(),
         url("MGW_OAUTH_ISSUER", Set.of("http", "https")),
         list("MGW_PRIVATE_NETWORK_ALLOWLIST"),
         new GatewayConfig.OAuth(
             url("MGW_OAUTH_AUDIENCE", Set.of("http", "https", "api")).map(u -> stripTrailingSlash(u).toString())
                 .orElse(stripTrailingSlash(publicUrl).toString()),
-            java.util.Arrays.stream(value("MGW_OAUTH_SCOPES").split("[,\\s]+")).filter(x -> !x.isEmpty()).toList(),
+            scopes("MGW_OAUTH_SCOPES"),
+            scopes("MGW_OAUTH_MANAGEMENT_SCOPES"),
             text("MGW_OAUTH_ADMIN_CLAIM", "roles"),
             optionalText("MGW_OAUTH_ADMIN_VALUE"),
             duration("MGW_OAUTH_CLOCK_SKEW"),
@@ -82,7 +91,12 @@ public final class ConfigParser {
         list("MGW_TRUSTED_PROXIES"),
         integer("MGW_METRICS_RETENTION_DAYS", 1, 3650),
         duration("MGW_SHUTDOWN_GRACE"),
-        scale());
+        scale(),
+        new GatewayConfig.CallerLimits(
+            integer("MGW_SESSIONS_PER_CALLER", 1, 1_000_000),
+            integer("MGW_SESSIONS_PER_NODE", 1, 10_000_000),
+            integer("MGW_BATCH_MAX", 1, 10_000),
+            duration("MGW_STALE_CONFIG_FOR")));
   }
 
   private GatewayConfig.Scale scale() {
@@ -92,6 +106,18 @@ public final class ConfigParser {
       throw invalid("MGW_SESSION_MAX_AGE", "a positive duration", value("MGW_SESSION_MAX_AGE"));
     }
     return new GatewayConfig.Scale(instances == 0 ? Runtime.getRuntime().availableProcessors() : instances, maxAge);
+  }
+
+  /** The bootstrap administrator's key must be hard to guess: at least 32 characters (never echoed). */
+  private Optional<String> adminApiKey() {
+    Optional<String> key = optionalText("MGW_ADMIN_API_KEY");
+    key.ifPresent(k -> {
+      if (k.length() < MIN_ADMIN_KEY_LENGTH) {
+        throw new ConfigException("MGW_ADMIN_API_KEY must be at least " + MIN_ADMIN_KEY_LENGTH + " characters (got "
+            + k.length() + "); generate one with: openssl rand -base64 32");
+      }
+    });
+    return key;
   }
 
   private String value(String key) {
@@ -107,6 +133,10 @@ public final class ConfigParser {
   private Optional<String> optionalText(String key) {
     String v = value(key);
     return v.isEmpty() ? Optional.empty() : Optional.of(v);
+  }
+
+  private List<String> scopes(String key) {
+    return Arrays.stream(value(key).split("[,\\s]+")).filter(x -> !x.isEmpty()).toList();
   }
 
   private List<String> list(String key) {

@@ -20,9 +20,30 @@ public record GatewayConfig(
     List<String> trustedProxies,
     int metricsRetentionDays,
     Duration shutdownGrace,
-    Scale scale) {
+    Scale scale,
+    CallerLimits callerLimits) {
 
-  public record Http(String host, int port, int managementPort, int metricsPort, URI publicUrl, long bodyLimitBytes, List<String> allowedOrigins) {}
+  /**
+   * The three listeners. {@code host} binds the MCP port (public); the management API and /metrics bind
+   * {@code managementHost} / {@code metricsHost} (loopback by default).
+   */
+  public record Http(String host, int port, String managementHost, int managementPort, String metricsHost,
+      int metricsPort, URI publicUrl, long bodyLimitBytes, List<String> allowedOrigins, Connections connections) {}
+
+  /**
+   * What every listener allows one connection (see docs/LIMITS.md): a new connection must send its first
+   * request head within {@code headerTimeout}; a connection with no request in progress is closed after
+   * {@code idleTimeout}; a request body must arrive whole within {@code bodyTimeout}; each port accepts at
+   * most {@code maxConnections} at once.
+   */
+  public record Connections(Duration headerTimeout, Duration idleTimeout, Duration bodyTimeout, int maxConnections) {}
+
+  /**
+   * Bounds on what one caller can make the data plane hold: sessions per caller (callers as rate-limited:
+   * principal, or client IP with IPv6 grouped by /64) and per node, JSON-RPC batch size, and how long presets
+   * keep serving from the last known configuration while PostgreSQL is unreachable.
+   */
+  public record CallerLimits(int sessionsPerCaller, int sessionsPerNode, int maxBatchSize, Duration staleConfigFor) {}
 
   /** {@code url} empty means: run the embedded PostgreSQL with its data under {@code dataDir}. */
   public record Database(Optional<URI> url, String schema, int poolSize, String dataDir, Duration timeout) {
@@ -41,9 +62,11 @@ public record GatewayConfig(
   /**
    * How bearer tokens from {@code oauthIssuer} are accepted (MCP authorization, RFC 9068/8707), and the public
    * client the web console signs in with (authorization code + PKCE; empty = API-key sign-in only).
+   * {@code requiredScopes} apply on the data plane; {@code managementScopes} on the management API (beyond
+   * {@code GET /me}), so a token minted for MCP clients cannot manage the gateway or mint API keys.
    */
-  public record OAuth(String audience, List<String> requiredScopes, String adminClaim, Optional<String> adminValue,
-      Duration clockSkew, Optional<String> consoleClientId) {}
+  public record OAuth(String audience, List<String> requiredScopes, List<String> managementScopes, String adminClaim,
+      Optional<String> adminValue, Duration clockSkew, Optional<String> consoleClientId) {}
 
   /**
    * Hazelcast membership: TCP/IP {@code members}, or, when {@code kubernetesServiceDns} is set, the pods behind

@@ -51,6 +51,12 @@ class ConfigLoaderTest {
     assertThat(c.http().port()).isEqualTo(8080);
     assertThat(c.http().managementPort()).isEqualTo(8081);
     assertThat(c.http().metricsPort()).isEqualTo(9090);
+    assertThat(c.http().host()).isEqualTo("0.0.0.0");
+    assertThat(c.http().managementHost()).isEqualTo("127.0.0.1");
+    assertThat(c.http().metricsHost()).isEqualTo("127.0.0.1");
+    assertThat(c.http().connections()).isEqualTo(new GatewayConfig.Connections(
+        Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(30), 10_000));
+    assertThat(c.callerLimits()).isEqualTo(new GatewayConfig.CallerLimits(100, 50_000, 100, Duration.ofMinutes(15)));
     assertThat(c.http().publicUrl()).isEqualTo(URI.create("http://localhost:8080"));
     assertThat(c.http().bodyLimitBytes()).isEqualTo(4 * 1024 * 1024);
     assertThat(c.database().embedded()).isTrue();
@@ -157,5 +163,22 @@ class ConfigLoaderTest {
     assertThat(load(new JsonObject().put("MGW_OAUTH_AUDIENCE", "api://2f1c0d7e-mcp-gateway")).security().oauth().audience())
         .isEqualTo("api://2f1c0d7e-mcp-gateway");
     assertThat(error(new JsonObject().put("MGW_OAUTH_AUDIENCE", "ftp://x"))).contains("MGW_OAUTH_AUDIENCE");
+  }
+
+  @Test
+  void a_short_bootstrap_admin_key_is_a_configuration_error_that_does_not_echo_it() {
+    String message = error(new JsonObject().put("MGW_ADMIN_API_KEY", "letmein-12345"));
+    assertThat(message).isEqualTo("MGW_ADMIN_API_KEY must be at least 32 characters (got 13);"
+        + " generate one with: openssl rand -base64 32").doesNotContain("letmein");
+    assertThat(load(new JsonObject().put("MGW_ADMIN_API_KEY", "x".repeat(32))).security().adminApiKey()).hasValue("x".repeat(32));
+  }
+
+  @Test
+  void the_management_and_metrics_hosts_are_their_own_settings() {
+    GatewayConfig c = load(new JsonObject().put("MGW_HTTP_HOST", "10.1.2.3").put("MGW_MANAGEMENT_HOST", "0.0.0.0")
+        .put("MGW_METRICS_HOST", "10.9.9.9"));
+    assertThat(c.http().host()).isEqualTo("10.1.2.3");
+    assertThat(c.http().managementHost()).isEqualTo("0.0.0.0");
+    assertThat(c.http().metricsHost()).isEqualTo("10.9.9.9");
   }
 }

@@ -26,6 +26,7 @@ import io.mcpgateway.model.bus.Change;
 import io.mcpgateway.model.bus.PresetChanged;
 import io.mcpgateway.model.bus.ServerChanged;
 import io.mcpgateway.model.db.Database;
+import io.mcpgateway.model.http.ConnectionGuard;
 import io.mcpgateway.model.http.Problems;
 import io.mcpgateway.model.identity.AccessPolicy;
 import io.mcpgateway.model.identity.BearerAuthenticator;
@@ -81,6 +82,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final PresetStore presets = new PresetStore();
   private Redis redis;
   private FallbackRateLimiter fallback;
+  private ConnectionGuard guard;
 
   private final NodeWide shared;
 
@@ -135,14 +137,15 @@ public final class GatewayVerticle extends VerticleBase {
 
     return BearerAuthenticator.create(vertx, pool, config)
         .compose(authenticator -> policy.start(vertx).map(p -> router(config, endpoint, authenticator, policy, rateLimit)))
-        .compose(router -> vertx.createHttpServer(new HttpServerOptions()
+        .compose(router -> (guard = new ConnectionGuard(vertx, "MCP",
+            // Connections are spread over the instances: each guards its share of the port's cap.
+            ConnectionGuard.Limits.of(config.http().connections()).shared(config.scale().gatewayInstances())))
+            .listen(new HttpServerOptions()
                 .setHost(config.http().host())
                 // Port 0 would give every instance its own random port; a negative port is Vert.x's "one random
                 // port shared by the servers asking for this same value", so the instances still share one.
                 .setPort(config.http().port() == 0 ? -1 : config.http().port())
-                .setTcpNoDelay(true))
-            .requestHandler(router)
-            .listen())
+                .setTcpNoDelay(true), router))
         .onSuccess(s -> server = s);
   }
 
@@ -270,6 +273,12 @@ public final class GatewayVerticle extends VerticleBase {
     Future<Void> drained = server == null ? Future.succeededFuture()
         : server.shutdown(node.config().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
     return drained
+        .eventually(() -> {
+          if (guard != null) {
+            guard.close();
+          }
+          return Future.succeededFuture();
+        })
         .eventually(() -> upstreams == null ? Future.succeededFuture() : upstreams.close())
         .eventually(() -> pool.close())
         .eventually(() -> {

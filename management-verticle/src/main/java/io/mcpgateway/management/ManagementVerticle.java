@@ -6,6 +6,7 @@ import io.mcpgateway.management.audit.AuditRoutes;
 import io.mcpgateway.management.console.ConsoleRoutes;
 import io.mcpgateway.management.http.Api;
 import io.mcpgateway.management.http.Events;
+import io.mcpgateway.management.http.LoginThrottle;
 import io.mcpgateway.management.openapi.OpenApiDocument;
 import io.mcpgateway.management.preset.PresetRoutes;
 import io.mcpgateway.management.principal.PrincipalRoutes;
@@ -13,6 +14,7 @@ import io.mcpgateway.management.server.ServerRoutes;
 import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.NodeSettings;
 import io.mcpgateway.model.db.Database;
+import io.mcpgateway.model.http.ConnectionGuard;
 import io.mcpgateway.model.http.Problems;
 import io.mcpgateway.model.identity.BearerAuthenticator;
 import io.mcpgateway.model.ops.Health;
@@ -35,6 +37,7 @@ public final class ManagementVerticle extends VerticleBase {
   private HttpServer server;
   private List<Api.Operation> operations = List.of();
   private Router router;
+  private ConnectionGuard guard;
 
   public ManagementVerticle(NodeSettings node) {
     this.node = node;
@@ -46,11 +49,10 @@ public final class ManagementVerticle extends VerticleBase {
     pool = Database.pool(vertx, node.pg());
     return BearerAuthenticator.create(vertx, pool, config).compose(authenticator -> {
       mount(config, authenticator);
-      return vertx.createHttpServer(new HttpServerOptions()
-              .setHost(config.http().host())
-              .setPort(config.http().managementPort()))
-          .requestHandler(router)
-          .listen();
+      guard = new ConnectionGuard(vertx, "management", ConnectionGuard.Limits.of(config.http().connections()));
+      return guard.listen(new HttpServerOptions()
+          .setHost(config.http().managementHost())
+          .setPort(config.http().managementPort()), router);
     }).onSuccess(s -> server = s);
   }
 
@@ -62,7 +64,8 @@ public final class ManagementVerticle extends VerticleBase {
     authenticator.oauthStatus().ifPresent(s -> health.info("oauth-issuer", () -> authenticator.oauthStatus().orElseThrow()));
     health.mount(router);
     router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(1024 * 1024));
-    var api = new Api(router, authenticator);
+    var api = new Api(router, authenticator, config.security().oauth().managementScopes(),
+        new LoginThrottle(LoginThrottle.MAX_FAILURES, LoginThrottle.WINDOW));
     var events = new Events(vertx, pool);
     var servers = new UpstreamServerStore(node.secrets());
     new ServerRoutes(vertx, pool, servers, config, events).mount(api);
@@ -103,7 +106,12 @@ public final class ManagementVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<Void> drained = server == null ? Future.succeededFuture()
         : server.shutdown(node.config().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
-    return drained.eventually(() -> pool.close());
+    return drained.eventually(() -> {
+      if (guard != null) {
+        guard.close();
+      }
+      return pool.close();
+    });
   }
 
   public int port() {

@@ -125,6 +125,56 @@ class ManagementRulesTest {
   }
 
   @Test
+  void a_nul_character_in_any_text_field_is_a_clear_400_naming_the_field() {
+    assertThat(fields(call(HttpMethod.POST, "/presets", alice, new JsonObject().put("slug", slug("nul")).put("name", "P\u0000")
+        .put("visibility", "public")))).containsExactly("name");
+    assertThat(fields(call(HttpMethod.POST, "/presets", alice, new JsonObject().put("slug", slug("nul")).put("name", "P")
+        .put("description", "a\u0000b").put("visibility", "public")))).containsExactly("description");
+    assertThat(fields(call(HttpMethod.POST, "/servers", alice, server(alice, slug("nul")).put("name", "\u0000")))).containsExactly("name");
+    assertThat(fields(call(HttpMethod.POST, "/api-keys", alice, new JsonObject().put("name", "k\u0000")))).containsExactly("name");
+    assertThat(fields(call(HttpMethod.POST, "/principals", ADMIN_KEY, new JsonObject().put("subject", "s\u0000"))))
+        .containsExactly("subject");
+    assertThat(fields(call(HttpMethod.POST, "/servers", alice, server(alice, slug("nul"))
+        .put("headers", new JsonObject().put("X-A", "v\u0000"))))).containsExactly("headers.X-A");
+    String id = preset(alice, "public");
+    assertThat(fields(call(HttpMethod.PATCH, "/presets/" + id, alice, new JsonObject().put("name", "x\u0000"))))
+        .containsExactly("name");
+  }
+
+  @Test
+  void preset_metadata_must_be_an_object_and_huge_rate_limits_are_reported_as_sent() {
+    for (Object bad : new Object[] {"text", 42, new JsonArray().add(1), true}) {
+      assertThat(fields(call(HttpMethod.POST, "/presets", alice, new JsonObject().put("slug", slug("meta")).put("name", "P")
+          .put("visibility", "public").put("metadata", bad)))).as(String.valueOf(bad)).containsExactly("metadata");
+    }
+    assertThat(created(call(HttpMethod.POST, "/presets", alice, new JsonObject().put("slug", slug("meta")).put("name", "P")
+        .put("visibility", "public").put("metadata", new JsonObject().put("team", "x")))).getJsonObject("metadata"))
+        .isEqualTo(new JsonObject().put("team", "x"));
+    HttpResponse<Buffer> huge = web.post(management.port(), "127.0.0.1", "/api/v1/presets")
+        .putHeader("Authorization", "Bearer " + alice).putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer("{\"slug\":\"" + slug("big") + "\",\"name\":\"P\",\"visibility\":\"public\","
+            + "\"rateLimitPerMinute\":9223372036854775808}")).await();
+    assertThat(fields(huge)).containsExactly("rateLimitPerMinute");
+    assertThat(huge.bodyAsString()).contains("9223372036854775808").doesNotContain("(got 0)");
+  }
+
+  @Test
+  void repeated_rejected_credentials_from_one_address_are_throttled() {
+    ManagementVerticle own = deploy(new JsonObject());
+    for (int i = 0; i < io.mcpgateway.management.http.LoginThrottle.MAX_FAILURES; i++) {
+      assertThat(call(own, HttpMethod.GET, "/presets", "mgw_wrongwrongwrong" + i, null).statusCode()).isEqualTo(401);
+    }
+    HttpResponse<Buffer> throttled = call(own, HttpMethod.GET, "/presets", "mgw_wrongwrongwrong", null);
+    assertThat(throttled.statusCode()).as(throttled.bodyAsString()).isEqualTo(429);
+    assertThat(throttled.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(Integer.parseInt(throttled.getHeader("Retry-After"))).isBetween(1, 60);
+    // Even a good key is refused from that address until the window ends (guessing must not pay off).
+    assertThat(call(own, HttpMethod.GET, "/presets", alice, null).statusCode()).isEqualTo(429);
+    // The throttle is per listener instance here, so the main verticle still answers this address.
+    assertThat(call(HttpMethod.GET, "/presets", alice, null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void server_fields_are_checked_at_each_boundary() {
     assertThat(call(HttpMethod.POST, "/servers", alice, server(alice, "abc")).statusCode()).isEqualTo(201);
     assertThat(call(HttpMethod.POST, "/servers", alice, server(alice, "s" + "x".repeat(49)).put("name", "n".repeat(100))

@@ -12,6 +12,7 @@ import io.mcpgateway.model.NodeSettings;
 import io.mcpgateway.model.bus.Addresses;
 import io.mcpgateway.model.bus.ToolCallRecorded;
 import io.mcpgateway.model.db.Database;
+import io.mcpgateway.model.http.ConnectionGuard;
 import io.mcpgateway.model.http.Problems;
 import io.mcpgateway.model.ops.Health;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -49,6 +50,7 @@ public final class MetricsVerticle extends VerticleBase {
   private Redis redis;
   private MetricsIngestion ingestion;
   private long maintenanceTimer;
+  private ConnectionGuard guard;
 
   public MetricsVerticle(NodeSettings node) {
     this.node = node;
@@ -95,11 +97,10 @@ public final class MetricsVerticle extends VerticleBase {
     router.route().last().handler(ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no such resource"));
     router.route().failureHandler(Problems::handleFailure);
     return partitions.run(Instant.now())
-        .compose(o -> vertx.createHttpServer(new HttpServerOptions()
-                .setHost(config.http().host())
-                .setPort(config.http().metricsPort()))
-            .requestHandler(router)
-            .listen())
+        .compose(o -> (guard = new ConnectionGuard(vertx, "metrics", ConnectionGuard.Limits.of(config.http().connections())))
+            .listen(new HttpServerOptions()
+                .setHost(config.http().metricsHost())
+                .setPort(config.http().metricsPort()), router))
         .onSuccess(s -> server = s);
   }
 
@@ -137,6 +138,9 @@ public final class MetricsVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(maintenanceTimer);
+    if (guard != null) {
+      guard.close();
+    }
     Future<Void> drained = server == null ? Future.succeededFuture()
         : server.shutdown(node.config().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
     long grace = node.config().shutdownGrace().toMillis();

@@ -4,6 +4,7 @@ import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.FieldError;
 import io.mcpgateway.model.GatewayException;
 import io.mcpgateway.model.Page;
+import io.mcpgateway.model.db.PgText;
 import io.mcpgateway.model.http.Problems;
 import io.mcpgateway.model.identity.Authenticator;
 import io.mcpgateway.model.identity.Caller;
@@ -66,11 +67,19 @@ public final class Api {
 
   private final Router router;
   private final Authenticator authenticator;
+  private final List<String> managementScopes;
+  private final LoginThrottle throttle;
   private final List<Operation> operations = new ArrayList<>();
 
-  public Api(Router router, Authenticator authenticator) {
+  /**
+   * {@code managementScopes}: what an OAuth access token must carry to use /api/v1 beyond {@code GET /me}
+   * (a token minted for the data plane cannot mint API keys); {@code throttle} slows down credential guessing.
+   */
+  public Api(Router router, Authenticator authenticator, List<String> managementScopes, LoginThrottle throttle) {
     this.router = router;
     this.authenticator = authenticator;
+    this.managementScopes = List.copyOf(managementScopes);
+    this.throttle = throttle;
   }
 
   public List<Operation> operations() {
@@ -91,28 +100,48 @@ public final class Api {
   public void route(Operation op, Work work) {
     operations.add(op);
     String vertxPath = op.path().replaceAll("\\{([a-zA-Z]+)}", ":$1");
-    router.route(op.method(), "/api/v1" + vertxPath).handler(ctx -> authenticator
-        .authenticate(ctx.request().getHeader("Authorization"), ctx.request().remoteAddress().hostAddress())
-        .compose(caller -> {
-          if (caller.isAnonymous()) {
-            return Future.failedFuture(new GatewayException(ErrorCode.UNAUTHORIZED,
-                "send Authorization: Bearer <API key or access token>"));
-          }
-          // A key limited to some presets is a data-plane credential: were it accepted here it could mint
-          // an unrestricted key or reach presets outside its scope.
-          if (caller.apiKey().map(k -> !k.presetIds().isEmpty()).orElse(false) && !op.path().equals("/me")) {
-            return Future.failedFuture(new GatewayException(ErrorCode.FORBIDDEN,
-                "this API key is limited to some presets and serves only /mcp; use an unrestricted key for /api/v1"));
-          }
-          return work.handle(caller, ctx);
-        })
-        .onSuccess(reply -> send(ctx, reply))
-        .onFailure(e -> {
-          if (e instanceof GatewayException g && g.code() == ErrorCode.UNAUTHORIZED) {
-            ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"mcp-gateway\"");
-          }
-          ctx.fail(e);
-        }));
+    router.route(op.method(), "/api/v1" + vertxPath).handler(ctx -> {
+      String clientIp = ctx.request().remoteAddress().hostAddress();
+      long retryAfter = throttle.retryAfterSeconds(clientIp);
+      if (retryAfter > 0) {
+        ctx.response().putHeader("Retry-After", String.valueOf(retryAfter));
+        ctx.fail(new GatewayException(ErrorCode.RATE_LIMITED, "too many rejected credentials from this address;"
+            + " try again in " + retryAfter + " s"));
+        return;
+      }
+      String authorization = ctx.request().getHeader("Authorization");
+      authenticator.authenticate(authorization, clientIp)
+          .compose(caller -> {
+            if (caller.isAnonymous()) {
+              return Future.failedFuture(new GatewayException(ErrorCode.UNAUTHORIZED,
+                  "send Authorization: Bearer <API key or access token>"));
+            }
+            // A key limited to some presets is a data-plane credential: were it accepted here it could mint
+            // an unrestricted key or reach presets outside its scope.
+            if (caller.apiKey().map(k -> !k.presetIds().isEmpty()).orElse(false) && !op.path().equals("/me")) {
+              return Future.failedFuture(new GatewayException(ErrorCode.FORBIDDEN,
+                  "this API key is limited to some presets and serves only /mcp; use an unrestricted key for /api/v1"));
+            }
+            // Likewise a token granted for the data plane only (RFC 6750 §3.1 insufficient_scope).
+            if (caller.viaOAuth() && !caller.scopes().containsAll(managementScopes) && !op.path().equals("/me")) {
+              ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"mcp-gateway\", error=\"insufficient_scope\", scope=\""
+                  + String.join(" ", managementScopes) + "\"");
+              return Future.failedFuture(new GatewayException(ErrorCode.FORBIDDEN,
+                  "the access token lacks the management scope(s) " + String.join(" ", managementScopes)));
+            }
+            return work.handle(caller, ctx);
+          })
+          .onSuccess(reply -> send(ctx, reply))
+          .onFailure(e -> {
+            if (e instanceof GatewayException g && g.code() == ErrorCode.UNAUTHORIZED) {
+              if (authorization != null) {
+                throttle.failed(clientIp);
+              }
+              ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"mcp-gateway\"");
+            }
+            ctx.fail(e);
+          });
+    });
   }
 
   private static void send(RoutingContext ctx, Reply reply) {
@@ -131,17 +160,48 @@ public final class Api {
 
   // ---- request helpers ----------------------------------------------------------------------------
 
-  /** The JSON object body; a missing or non-object body is a 400 naming what is expected. */
+  /**
+   * The JSON object body; a missing or non-object body is a 400 naming what is expected, and so is a NUL
+   * character (U+0000) in any string of it, which PostgreSQL cannot store.
+   */
   public static JsonObject body(RoutingContext ctx) {
     try {
       Object value = ctx.body() == null ? null : ctx.body().asJsonObject();
       if (value instanceof JsonObject o) {
+        String nul = nulField(o, "");
+        if (nul != null) {
+          throw GatewayException.invalid(List.of(new FieldError(nul, "must not contain the NUL character (U+0000)")));
+        }
         return o;
       }
     } catch (DecodeException | ClassCastException e) {
       throw new GatewayException(ErrorCode.INVALID_INPUT, "the request body must be a JSON object");
     }
     throw new GatewayException(ErrorCode.INVALID_INPUT, "the request body must be a JSON object");
+  }
+
+  /** The path of the first field (or key) holding a NUL character, or null. */
+  private static String nulField(Object value, String path) {
+    if (value instanceof String str) {
+      return PgText.hasNul(str) ? (path.isEmpty() ? "body" : path) : null;
+    }
+    if (value instanceof JsonObject o) {
+      for (String key : o.fieldNames()) {
+        String at = path.isEmpty() ? key : path + "." + key;
+        String found = PgText.hasNul(key) ? at : nulField(o.getValue(key), at);
+        if (found != null) {
+          return found;
+        }
+      }
+    } else if (value instanceof JsonArray a) {
+      for (int i = 0; i < a.size(); i++) {
+        String found = nulField(a.getValue(i), path + "[" + i + "]");
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    return null;
   }
 
   public static UUID pathId(RoutingContext ctx, String name) {
@@ -228,6 +288,11 @@ public final class Api {
       return null;
     }
     if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+      // Out of int range is reported with the number sent (intValue() of 2^63 would be 0).
+      if (n.doubleValue() < Integer.MIN_VALUE || n.doubleValue() > Integer.MAX_VALUE) {
+        throw GatewayException.invalid(List.of(new FieldError(field, "must be an integer of at most "
+            + Integer.MAX_VALUE + " (got " + n + ")")));
+      }
       return n.intValue();
     }
     throw GatewayException.invalid(List.of(new FieldError(field, "must be an integer")));

@@ -237,7 +237,9 @@ public final class PresetRoutes {
     Optional<Visibility> visibility = WireEnum.find(Visibility.class, visibilityName);
     String statusName = Api.string(body, "status");
     Optional<PresetStatus> status = statusName == null ? Optional.of(PresetStatus.ACTIVE) : WireEnum.find(PresetStatus.class, statusName);
+    Object rawMetadata = body.getValue("metadata");
     var v = new io.mcpgateway.model.Validator()
+        .check(rawMetadata == null || rawMetadata instanceof JsonObject, "metadata", "must be a JSON object")
         .check(visibility.isPresent(), "visibility", "must be " + WireEnum.accepted(Visibility.class)
             + " (got " + (visibilityName == null ? "nothing" : "\"" + visibilityName + "\"") + ")")
         .check(status.isPresent(), "status", "must be " + WireEnum.accepted(PresetStatus.class));

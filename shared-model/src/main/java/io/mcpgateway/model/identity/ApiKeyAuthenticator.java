@@ -29,13 +29,17 @@ import org.slf4j.LoggerFactory;
  * Authenticates {@code Authorization: Bearer mgw_...} API keys, and the bootstrap admin key
  * ({@code MGW_ADMIN_API_KEY}). Keys are found by their visible prefix (cached), then the whole key's hash
  * is compared in constant time. Revocation takes effect at once: {@code mgw.apikey.revoked} (cluster-wide
- * in cluster mode) drops the cached key, and expiry is checked on every request.
+ * in cluster mode) drops the cached key, and expiry is checked on every request. Should that message be lost,
+ * a cached key is read again from the database after {@link #CACHE_TTL} at the latest, which bounds how long a
+ * revoked key can keep working.
  */
 public final class ApiKeyAuthenticator implements Authenticator {
   /** The bootstrap admin principal's (issuer, subject). */
   public static final String BOOTSTRAP_SUBJECT = "bootstrap-admin";
   private static final Logger LOG = LoggerFactory.getLogger(ApiKeyAuthenticator.class);
   private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
+  /** How long a key read from the database is trusted without reading it again (the revocation bound). */
+  public static final Duration CACHE_TTL = Duration.ofSeconds(30);
 
   private record StoredKey(ApiKey key, Principal owner) {}
 
@@ -44,11 +48,17 @@ public final class ApiKeyAuthenticator implements Authenticator {
   private final Clock clock;
   private final ApiKeyStore keys = new ApiKeyStore();
   private final PrincipalStore principals = new PrincipalStore();
-  private final FutureCache<String, Optional<StoredKey>> byPrefix = new FutureCache<>(10_000, Duration.ofMinutes(5));
+  private final FutureCache<String, Optional<StoredKey>> byPrefix;
   private final ConcurrentHashMap<java.util.UUID, Instant> lastTouched = new ConcurrentHashMap<>();
   private volatile Principal bootstrapAdmin;
 
   public ApiKeyAuthenticator(Pool pool, Optional<String> adminApiKey, Clock clock) {
+    this(pool, adminApiKey, clock, CACHE_TTL);
+  }
+
+  /** {@code cacheTtl}: how long a key (or a prefix no key has) is cached; bounds a revocation whose message was lost. */
+  public ApiKeyAuthenticator(Pool pool, Optional<String> adminApiKey, Clock clock, Duration cacheTtl) {
+    this.byPrefix = new FutureCache<>(10_000, cacheTtl);
     this.pool = pool;
     this.adminKeyHash = adminApiKey.map(ApiKeys::hash);
     this.clock = clock;
@@ -77,7 +87,8 @@ public final class ApiKeyAuthenticator implements Authenticator {
 
   @Override
   public Future<Caller> authenticate(String authorization, String clientIp) {
-    if (authorization == null || authorization.isBlank()) {
+    // Only an absent header is anonymous: a present but empty one is a bad credential (401).
+    if (authorization == null) {
       return Future.succeededFuture(Caller.anonymous(clientIp));
     }
     Optional<String> token = bearerToken(authorization);

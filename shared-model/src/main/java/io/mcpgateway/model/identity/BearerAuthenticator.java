@@ -47,7 +47,7 @@ public final class BearerAuthenticator implements Authenticator {
 
   /** {@code resource}: the preset's resource URI a token may also be bound to (RFC 8707). */
   public Future<Caller> authenticate(String authorization, String clientIp, Optional<String> resource) {
-    if (authorization == null || authorization.isBlank()) {
+    if (authorization == null) {
       return Future.succeededFuture(Caller.anonymous(clientIp));
     }
     Optional<String> token = ApiKeyAuthenticator.bearerToken(authorization);

@@ -24,17 +24,25 @@ public record Caller(Optional<Principal> principal, Optional<ApiKey> apiKey, Set
     return principal.isEmpty();
   }
 
+  /**
+   * Admin rights of a principal from an OAuth issuer come from the IdP's claim on each token, so they are
+   * not carried by API keys (the IdP could demote the user while the key lives on); local principals' rights
+   * are the gateway's own and do go with their keys.
+   */
   public boolean isAdmin() {
-    return principal.map(Principal::admin).orElse(false);
+    return principal.map(p -> p.admin() && (apiKey.isEmpty() || Principal.LOCAL_ISSUER.equals(p.issuer()))).orElse(false);
   }
 
   public Optional<UUID> principalId() {
     return principal.map(Principal::id);
   }
 
-  /** The key used for rate limits and metrics: the principal id, or {@code ip:<address>} when anonymous. */
+  /**
+   * The key used for rate limits, session caps and metrics: the principal id, or {@code ip:<address>} when
+   * anonymous, an IPv6 address grouped by its /64 (one subscriber commonly holds a whole /64).
+   */
   public String rateKey() {
-    return principal.map(p -> p.id().toString()).orElse("ip:" + clientIp);
+    return principal.map(p -> p.id().toString()).orElse("ip:" + io.mcpgateway.model.net.IpRanges.limitKey(clientIp));
   }
 
   /** True when the caller presented an OAuth access token (its scopes then apply). */

@@ -55,13 +55,42 @@ public final class IpRanges {
 
   /** For addresses taken from requests: only IP literals are considered, a name is never resolved. */
   public boolean containsLiteral(String ip) {
-    if (!ip.matches("[0-9a-fA-F:.]{2,45}")) {
-      return false;
+    return literal(ip).map(this::contains).orElse(false);
+  }
+
+  /**
+   * The address an IP literal (IPv4 dotted quad or IPv6) spells, parsed without any name lookup; empty for
+   * anything else ({@code InetAddress.getByName} would resolve "face.bad" over DNS, blocking the caller).
+   */
+  public static java.util.Optional<InetAddress> literal(String ip) {
+    if (ip == null || ip.isEmpty() || ip.length() > 45) {
+      return java.util.Optional.empty();
+    }
+    byte[] bytes = io.netty.util.NetUtil.createByteArrayFromIpAddressString(ip);
+    if (bytes == null) {
+      return java.util.Optional.empty();
     }
     try {
-      return contains(InetAddress.getByName(ip));
+      return java.util.Optional.of(InetAddress.getByAddress(bytes));
     } catch (UnknownHostException e) {
-      return false;
+      return java.util.Optional.empty();
     }
+  }
+
+  /**
+   * How limits group client addresses: an IPv4 address alone, an IPv6 address by its /64 (a home or a
+   * server usually holds a whole /64, so per-address limits would be free to dodge); non-literals as given.
+   */
+  public static String limitKey(String ip) {
+    var address = literal(ip);
+    if (address.isEmpty() || address.get().getAddress().length != 16) {
+      return ip;
+    }
+    byte[] b = address.get().getAddress();
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < 8; i += 2) {
+      out.append(Integer.toHexString(((b[i] & 0xff) << 8) | (b[i + 1] & 0xff))).append(':');
+    }
+    return out.append(":/64").toString();
   }
 }

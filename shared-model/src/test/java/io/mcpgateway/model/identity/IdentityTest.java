@@ -74,6 +74,57 @@ class IdentityTest {
   }
 
   @Test
+  void an_empty_authorization_header_is_rejected_not_anonymous() {
+    // docs/IDENTITY.md: a header that is present but invalid is always a 401, never "anonymous".
+    assertThat(failure(authenticator.authenticate("", "10.0.0.1"))).isEqualTo(ErrorCode.UNAUTHORIZED);
+    assertThat(failure(authenticator.authenticate("   ", "10.0.0.1"))).isEqualTo(ErrorCode.UNAUTHORIZED);
+    var bearer = new BearerAuthenticator(authenticator, Optional.empty());
+    assertThat(failure(bearer.authenticate("", "10.0.0.1"))).isEqualTo(ErrorCode.UNAUTHORIZED);
+    assertThat(bearer.authenticate(null, "10.0.0.1").await().isAnonymous()).isTrue();
+  }
+
+  @Test
+  void anonymous_ipv6_callers_share_a_rate_key_per_64() {
+    assertThat(authenticator.authenticate(null, "2001:db8:7:8::1").await().rateKey())
+        .isEqualTo(authenticator.authenticate(null, "2001:db8:7:8:9:a:b:c").await().rateKey())
+        .isEqualTo("ip:2001:db8:7:8::/64");
+  }
+
+  @Test
+  void an_api_key_does_not_carry_admin_rights_that_came_from_an_identity_provider() {
+    // An OAuth admin's rights come from the IdP's claim on each token; the IdP may demote them at any time.
+    Principal idpAdmin = new io.mcpgateway.model.access.PrincipalStore().upsert(db.pool, "https://idp.test",
+        "idp-admin-" + UUID.randomUUID(), null, "IdP admin", true).await();
+    String key = issueKey(idpAdmin, List.of(), null);
+    Caller viaKey = authenticator.authenticate("Bearer " + key, "ip").await();
+    assertThat(viaKey.principalId()).contains(idpAdmin.id());
+    assertThat(viaKey.isAdmin()).isFalse();
+    // A local administrator's key is an admin key: those rights are the gateway's own.
+    Principal localAdmin = new io.mcpgateway.model.access.PrincipalStore().upsert(db.pool, Principal.LOCAL_ISSUER,
+        "local-admin-" + UUID.randomUUID(), null, "Local admin", true).await();
+    assertThat(authenticator.authenticate("Bearer " + issueKey(localAdmin, List.of(), null), "ip").await().isAdmin()).isTrue();
+  }
+
+  @Test
+  void a_key_revoked_while_its_bus_message_was_lost_stops_working_within_the_cache_ttl() {
+    var shortLived = new ApiKeyAuthenticator(db.pool, Optional.empty(), Clock.systemUTC(), java.time.Duration.ofMillis(500));
+    Principal dave = db.principal("dave", false);
+    String key = issueKey(dave, List.of(), null);
+    assertThat(shortLived.authenticate("Bearer " + key, "ip").await().principalId()).contains(dave.id());
+    ApiKey stored = keys.findByPrefix(db.pool, ApiKeys.prefix(key).orElseThrow()).await().orElseThrow();
+    keys.revoke(db.pool, stored.id()).await(); // and no mgw.apikey.revoked message
+    io.mcpgateway.testing.Eventually.await("the revoked key refused", java.time.Duration.ofSeconds(5), () -> {
+      try {
+        shortLived.authenticate("Bearer " + key, "ip").await();
+        return false;
+      } catch (GatewayException e) {
+        return e.code() == ErrorCode.UNAUTHORIZED;
+      }
+    });
+    assertThat(ApiKeyAuthenticator.CACHE_TTL).isLessThanOrEqualTo(java.time.Duration.ofSeconds(30));
+  }
+
+  @Test
   void a_valid_key_authenticates_its_owner_and_a_wrong_secret_does_not() {
     Principal alice = db.principal("alice", false);
     String key = issueKey(alice, List.of(), null);

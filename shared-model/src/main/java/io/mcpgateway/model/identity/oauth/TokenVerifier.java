@@ -144,6 +144,11 @@ public final class TokenVerifier {
           if (claims.getString("sub") == null) {
             return Future.failedFuture(invalid("the token has no subject"));
           }
+          // vertx-auth-jwt checks exp only when present; a token without one would never expire.
+          // (vertx-auth moves exp from the principal into the user's attributes; user.get looks in both.)
+          if (!(user.get("exp") instanceof Number)) {
+            return Future.failedFuture(invalid("the token has no expiry (exp)"));
+          }
           return Future.succeededFuture(claims);
         });
   }

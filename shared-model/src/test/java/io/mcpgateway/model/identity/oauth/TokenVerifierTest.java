@@ -156,6 +156,15 @@ class TokenVerifierTest {
   }
 
   @Test
+  void a_token_without_an_expiry_is_refused() throws Exception {
+    GatewayException e = catchThrowableOfType(GatewayException.class,
+        () -> verifier(Duration.ofSeconds(30)).verify(rsaToken(claims().expirationTime(null).build()), List.of(AUDIENCE)).await());
+    assertThat(e).as("a token without exp must be refused").isNotNull();
+    assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHORIZED);
+    assertThat(e.getMessage()).contains("no expiry (exp)");
+  }
+
+  @Test
   void a_token_without_subject_or_for_another_audience_is_refused() throws Exception {
     TokenVerifier verifier = verifier(Duration.ofSeconds(30));
     assertThat(failure(verifier.verify(rsaToken(claims().subject(null).build()), List.of(AUDIENCE))))
