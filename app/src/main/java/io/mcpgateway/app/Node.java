@@ -37,7 +37,9 @@ public final class Node {
   private final Deployed deployed;
 
   /** The verticles this node runs (null where its role is off). */
-  private record Deployed(GatewayVerticle gateway, ManagementVerticle management, MetricsVerticle metrics) {}
+  /** The verticles this node runs (null where its role is off) and their deployment ids: planes, then metrics. */
+  private record Deployed(GatewayVerticle gateway, ManagementVerticle management, MetricsVerticle metrics,
+      List<String> planeIds, String metricsId) {}
 
   private Node(Vertx vertx, NodeSettings settings, EmbeddedDatabase embedded, Deployed deployed) {
     this.vertx = vertx;
@@ -112,10 +114,10 @@ public final class Node {
     var metrics = config.runs(Role.METRICS) ? new MetricsVerticle(settings) : null;
     var management = config.runs(Role.MANAGEMENT) ? new ManagementVerticle(settings) : null;
     List<Future<String>> pending = new ArrayList<>();
-    for (var verticle : new io.vertx.core.Deployable[] {metrics, management}) {
-      if (verticle != null) {
-        pending.add(vertx.deployVerticle(verticle));
-      }
+    Future<String> metricsId = metrics == null ? Future.succeededFuture() : vertx.deployVerticle(metrics);
+    pending.add(metricsId);
+    if (management != null) {
+      pending.add(vertx.deployVerticle(management));
     }
     // The data plane runs on several event loops: one instance per MGW_GATEWAY_INSTANCES, all on one port.
     List<GatewayVerticle> gateways = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -136,7 +138,8 @@ public final class Node {
     if (!gateways.isEmpty()) {
       LOG.info("Data plane: {} gateway verticle instances", gateways.size());
     }
-    return new Deployed(gateways.isEmpty() ? null : gateways.get(0), management, metrics);
+    List<String> planes = pending.subList(1, pending.size()).stream().map(Future::result).toList();
+    return new Deployed(gateways.isEmpty() ? null : gateways.get(0), management, metrics, planes, metricsId.result());
   }
 
   /** The bound MCP port (useful when configured as 0); -1 when this node does not run the gateway role. */
@@ -160,12 +163,31 @@ public final class Node {
     return vertx;
   }
 
-  /** Graceful stop: readiness goes DOWN, HTTP servers drain in-flight calls, pools close, database stops. */
+  /**
+   * Graceful stop: readiness goes DOWN; the gateway and management verticles stop accepting and drain their
+   * calls in flight (up to {@code MGW_SHUTDOWN_GRACE}), sessions end; then the metrics verticle flushes what was
+   * recorded; pools close, the database stops.
+   */
   public void stop() {
     LOG.info("mcp-gateway stopping");
     Health.markDeployed(vertx, false);
+    long grace = settings.config().shutdownGrace().toMillis();
+    // The data and control planes first (they stop accepting and finish their calls within the grace), so the
+    // tool calls they finish are still recorded; then metrics, which drains its buffer to the database.
     try {
-      vertx.close().await(settings.config().shutdownGrace().toMillis() + 5000, TimeUnit.MILLISECONDS);
+      Future.all(deployed.planeIds().stream().map(vertx::undeploy).toList()).await(grace + 5000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("the data plane did not stop cleanly: {}", e.getMessage());
+    }
+    try {
+      if (deployed.metricsId() != null) {
+        vertx.undeploy(deployed.metricsId()).await(grace + 5000, TimeUnit.MILLISECONDS);
+      }
+    } catch (Exception e) {
+      LOG.warn("the metrics verticle did not stop cleanly: {}", e.getMessage());
+    }
+    try {
+      vertx.close().await(5000, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       LOG.warn("Vert.x did not close cleanly: {}", e.getMessage());
     }

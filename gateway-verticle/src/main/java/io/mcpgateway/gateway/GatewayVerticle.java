@@ -15,6 +15,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import java.time.Duration;
 import io.mcpgateway.gateway.ratelimit.RateLimitHandler;
+import io.mcpgateway.gateway.session.SessionCounts;
 import io.mcpgateway.gateway.session.SessionRegistry;
 import io.mcpgateway.gateway.session.SessionTokens;
 import io.mcpgateway.gateway.upstream.UpstreamLimits;
@@ -59,10 +60,11 @@ public final class GatewayVerticle extends VerticleBase {
    * What the instances of one node share: the session-token key (stateless) and the node-wide counts of the
    * in-process rate-limit windows (lock-free; so a caller's limit is per node, not per instance, without Redis).
    */
-  public record NodeWide(SessionTokens tokens, NodeRateWindows rateWindows) {
+  public record NodeWide(SessionTokens tokens, NodeRateWindows rateWindows, SessionCounts sessionCounts) {
     public static NodeWide of(NodeSettings node) {
+      var limits = node.config().callerLimits();
       return new NodeWide(new SessionTokens(node.secrets(), node.config().scale().sessionMaxAge(), Clock.systemUTC()),
-          new NodeRateWindows());
+          new NodeRateWindows(), new SessionCounts(limits.sessionsPerCaller(), limits.sessionsPerNode()));
     }
   }
 
@@ -106,12 +108,14 @@ public final class GatewayVerticle extends VerticleBase {
                 .withMaxMessageBytes((int) config.upstream().maxMessageBytes())
                 .withSseRetryFloor(config.upstream().sseRetryFloor())
                 .withNetwork(io.mcpgateway.model.net.PrivateNetworkPolicy.of(config.security().privateNetworkAllowlist()))));
-    catalogs = new CatalogService(pool, new UpstreamServerStore(node.secrets()), upstreams, config.upstream().catalogTimeout());
-    sessions = new SessionRegistry(vertx, shared.tokens(), config.sessionIdleTimeout());
+    catalogs = new CatalogService(pool, new UpstreamServerStore(node.secrets()), upstreams, config.upstream().catalogTimeout(),
+        config.callerLimits().staleConfigFor());
+    sessions = new SessionRegistry(vertx, shared.tokens(), config.sessionIdleTimeout(),
+        SessionRegistry.DEFAULT_CLIENT_ANSWER_TIMEOUT, shared.sessionCounts());
     // A session's own upstream sessions (it declared sampling, elicitation or roots) end with its view here.
     sessions.onEnded(s -> upstreams.release(s.id()));
     dispatcher = new McpDispatcher(vertx, catalogs, upstreams, sessions);
-    var endpoint = new StreamableHttpEndpoint(dispatcher, sessions);
+    var endpoint = new StreamableHttpEndpoint(dispatcher, sessions, config.callerLimits().maxBatchSize());
     var policy = new AccessPolicy(pool);
     InProcessRateLimiter local = new InProcessRateLimiter(Clock.systemUTC(), shared.rateWindows());
     vertx.setPeriodic(1000, t -> local.sweep());
@@ -265,15 +269,23 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   @Override
+  /**
+   * Drains in this order: GET streams closed; the HTTP server stops accepting and lets requests in flight
+   * (tool calls) finish within {@code MGW_SHUTDOWN_GRACE}; then sessions end (cancelling what still runs);
+   * then upstream connections and pools close.
+   */
   public Future<?> stop() {
     circuits().keySet().stream().filter(k -> k.endsWith("/" + instanceId)).toList().forEach(circuits()::remove);
     if (sessions != null) {
-      sessions.close();
+      sessions.closeStreams();
     }
     Future<Void> drained = server == null ? Future.succeededFuture()
         : server.shutdown(node.config().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
     return drained
         .eventually(() -> {
+          if (sessions != null) {
+            sessions.close();
+          }
           if (guard != null) {
             guard.close();
           }

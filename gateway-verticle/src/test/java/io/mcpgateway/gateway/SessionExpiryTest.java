@@ -49,7 +49,9 @@ class SessionExpiryTest {
   }
 
   @Test
-  void a_session_whose_client_listens_on_its_get_stream_does_not_expire() {
+  void an_idle_session_with_only_its_get_stream_open_loses_the_stream_and_its_view() {
+    // docs/endpoint.md: an open GET stream alone is not activity (abandoned clients holding a socket must not pin
+    // state forever). The id stays valid: the next request rebuilds the view.
     try (GatewayHarness gw = new GatewayHarness("listening", new JsonObject().put("MGW_SESSION_IDLE_TIMEOUT", "600ms"))) {
       Preset preset = gw.preset(GatewayHarness.slug("listen"), Visibility.PUBLIC);
       WebClient web = WebClient.create(gw.vertx);
@@ -63,8 +65,12 @@ class SessionExpiryTest {
               .putHeader("Accept", "text/event-stream").putHeader("Mcp-Session-Id", session))
           .compose(r -> r.send()).await();
       assertThat(stream.statusCode()).isEqualTo(200);
+      java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
       stream.handler(b -> { });
-      io.vertx.core.Future.<Void>future(p -> gw.vertx.setTimer(1500, t -> p.complete())).await();
+      stream.endHandler(v -> ended.set(true));
+      stream.exceptionHandler(e -> ended.set(true));
+      io.mcpgateway.testing.Eventually.await("the idle session's stream closed", java.time.Duration.ofSeconds(5), ended::get);
+      assertThat(gw.gateway.sessionViews().await()).isZero();
       JsonObject ping = new JsonObject().put("jsonrpc", "2.0").put("id", 2).put("method", "ping");
       assertThat(web.post(gw.port(), "127.0.0.1", "/mcp/" + preset.slug()).putHeader("Mcp-Session-Id", session)
           .sendJsonObject(ping).await().statusCode()).isEqualTo(200);

@@ -3,7 +3,10 @@ package io.mcpgateway.gateway.catalog;
 import io.mcpgateway.gateway.upstream.Listing;
 import io.mcpgateway.gateway.upstream.UpstreamRpcError;
 import io.mcpgateway.gateway.upstream.Upstreams;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.mcpgateway.model.cache.FutureCache;
+import io.mcpgateway.model.db.DatabaseOutage;
 import io.mcpgateway.model.preset.Preset;
 import io.mcpgateway.model.preset.PresetServer;
 import io.mcpgateway.model.preset.PresetStore;
@@ -43,17 +46,48 @@ public final class CatalogService {
   private final FutureCache<Preset, ToolCatalog> catalogs = new FutureCache<>(10_000, Duration.ofSeconds(60));
   /** Prompts, resources, templates and capabilities, keyed like {@link #catalogs}. */
   private final FutureCache<Preset, FeatureCatalog> features = new FutureCache<>(10_000, Duration.ofSeconds(60));
+  /**
+   * Stale-if-error: the last value read of each preset and server, kept for {@code staleFor}, answered while
+   * PostgreSQL is unreachable so presets keep serving through an outage (bounded in size and age).
+   */
+  private final Cache<String, Optional<Preset>> lastKnownPresets;
+  private final Cache<UUID, Optional<UpstreamServer>> lastKnownServers;
 
   public CatalogService(Pool pool, UpstreamServerStore servers, Upstreams upstreams, Duration catalogTimeout) {
+    this(pool, servers, upstreams, catalogTimeout, Duration.ofMinutes(15));
+  }
+
+  public CatalogService(Pool pool, UpstreamServerStore servers, Upstreams upstreams, Duration catalogTimeout,
+      Duration staleFor) {
     this.pool = pool;
     this.servers = servers;
     this.upstreams = upstreams;
     this.catalogTimeout = catalogTimeout;
+    this.lastKnownPresets = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(staleFor).build();
+    this.lastKnownServers = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(staleFor).build();
   }
 
-  /** The preset served at a slug, active or not (callers decide); empty when none. */
+  /**
+   * The preset served at a slug, active or not (callers decide); empty when none. While the database is
+   * unreachable: the last known value, else {@code UNAVAILABLE} (never an internal error).
+   */
   public Future<Optional<Preset>> presetBySlug(String slug) {
-    return presetsBySlug.get(slug, s -> presets.findBySlug(pool, s));
+    return staleIfError(presetsBySlug.get(slug, s -> presets.findBySlug(pool, s).onSuccess(p -> lastKnownPresets.put(s, p))),
+        lastKnownPresets, slug, "presets");
+  }
+
+  private static <K, V> Future<V> staleIfError(Future<V> read, Cache<K, V> lastKnown, K key, String what) {
+    return read.recover(e -> {
+      if (!DatabaseOutage.is(e)) {
+        return Future.failedFuture(e);
+      }
+      V known = lastKnown.getIfPresent(key);
+      if (known != null) {
+        DatabaseOutage.servingStale(what);
+        return Future.succeededFuture(known);
+      }
+      return Future.failedFuture(DatabaseOutage.unavailable(e));
+    });
   }
 
   public Future<Optional<Preset>> presetById(UUID id) {
@@ -61,7 +95,8 @@ public final class CatalogService {
   }
 
   public Future<Optional<UpstreamServer>> server(UUID id) {
-    return serversById.get(id, k -> servers.findById(pool, k));
+    return staleIfError(serversById.get(id, k -> servers.findById(pool, k).onSuccess(v -> lastKnownServers.put(k, v))),
+        lastKnownServers, id, "upstream servers");
   }
 
   /** The preset's exposed tools; a server that cannot be listed in time is reported, not fatal. */

@@ -46,6 +46,12 @@ public final class McpDispatcher {
     if (params == null || !(params.getValue("protocolVersion") instanceof String requested)) {
       return Future.failedFuture(Params.invalid("initialize needs params.protocolVersion"));
     }
+    // lifecycle §Initialization: clientInfo is an Implementation object, capabilities a ClientCapabilities object.
+    for (String field : java.util.List.of("clientInfo", "capabilities")) {
+      if (params.getValue(field) != null && !(params.getValue(field) instanceof JsonObject)) {
+        return Future.failedFuture(Params.invalid("initialize params." + field + " must be an object"));
+      }
+    }
     String version = ProtocolVersions.negotiate(requested);
     JsonObject serverInfo = new JsonObject().put("name", "mcp-gateway/" + preset.slug()).put("version", "0.1.0");
     if (ProtocolVersions.hasTitles(version)) {

@@ -3,6 +3,8 @@ package io.mcpgateway.gateway.endpoint;
 import io.mcpgateway.gateway.upstream.UpstreamRpcError;
 import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.GatewayException;
+import io.mcpgateway.model.db.DatabaseOutage;
+import io.mcpgateway.model.http.Problems;
 import io.mcpgateway.model.jsonrpc.JsonRpc;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -44,18 +46,27 @@ final class McpReplies {
     if (failure instanceof GatewayException g) {
       return JsonRpc.error(id, g.code().jsonRpcCode(), g.getMessage());
     }
+    if (DatabaseOutage.is(failure)) {
+      return errorFor(id, DatabaseOutage.unavailable(failure));
+    }
     LOG.error("unexpected failure serving an MCP request", failure);
     return JsonRpc.error(id, ErrorCode.INTERNAL.jsonRpcCode(), "internal error; it has been logged");
   }
 
   /** The HTTP status for a failure that ends the HTTP exchange (not a dispatched request's in-band error). */
   static int httpStatus(Throwable failure) {
+    if (!(failure instanceof GatewayException) && DatabaseOutage.is(failure)) {
+      return ErrorCode.UNAVAILABLE.httpStatus();
+    }
     return failure instanceof GatewayException g && !(failure instanceof UpstreamRpcError)
         ? g.code().httpStatus() : ErrorCode.INTERNAL.httpStatus();
   }
 
   /** Ends the exchange with the failure's HTTP status and JSON-RPC error body. */
   static void failure(RoutingContext ctx, Object id, Throwable failure) {
+    if (Problems.clientGone(ctx, failure)) {
+      return; // the client went away mid-request: nothing to answer, nothing to log at ERROR
+    }
     json(ctx, httpStatus(failure), errorFor(id, failure));
   }
 

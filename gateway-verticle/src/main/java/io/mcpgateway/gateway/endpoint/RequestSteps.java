@@ -6,6 +6,7 @@ import io.mcpgateway.gateway.auth.BearerChallenge;
 import io.mcpgateway.gateway.catalog.CatalogService;
 import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.GatewayException;
+import io.mcpgateway.model.Validator;
 import io.mcpgateway.model.identity.AccessPolicy;
 import io.mcpgateway.model.identity.BearerAuthenticator;
 import java.util.List;
@@ -38,6 +39,17 @@ final class RequestSteps {
   static Handler<RoutingContext> preset(CatalogService catalogs) {
     return ctx -> {
       String slug = ctx.pathParam("slug");
+      if (slug.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        // "/mcp/pub%00": a control character can never be part of a slug, and PostgreSQL cannot even look it up.
+        McpReplies.failure(ctx, ErrorCode.INVALID_REQUEST, "Bad Request: the preset slug contains a control character");
+        return;
+      }
+      if (slug.length() < 3 || slug.length() > 50 || !Validator.SLUG.matcher(slug).matches()) {
+        // No preset can have this slug: answer without a database query (unknown slugs cost nothing).
+        McpReplies.failure(ctx, new GatewayException(ErrorCode.NOT_FOUND, slug.length() > 50
+            ? "no active preset with this slug (slugs are at most 50 characters)" : "no active preset \"" + slug + "\""));
+        return;
+      }
       catalogs.presetBySlug(slug).onComplete(ar -> {
         if (ar.failed()) {
           McpReplies.failure(ctx, ar.cause());

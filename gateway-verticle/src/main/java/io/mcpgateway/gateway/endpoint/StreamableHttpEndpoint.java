@@ -33,10 +33,17 @@ import java.util.Optional;
 public final class StreamableHttpEndpoint {
   private final McpDispatcher dispatcher;
   private final SessionRegistry sessions;
+  private final int maxBatchSize;
 
   public StreamableHttpEndpoint(McpDispatcher dispatcher, SessionRegistry sessions) {
+    this(dispatcher, sessions, 100);
+  }
+
+  /** {@code maxBatchSize}: the most messages one 2025-03-26 batch may carry ({@code MGW_BATCH_MAX}). */
+  public StreamableHttpEndpoint(McpDispatcher dispatcher, SessionRegistry sessions, int maxBatchSize) {
     this.dispatcher = dispatcher;
     this.sessions = sessions;
+    this.maxBatchSize = maxBatchSize;
   }
 
   // ---- POST ---------------------------------------------------------------------------------------------
@@ -108,6 +115,15 @@ public final class StreamableHttpEndpoint {
           "Invalid Request: JSON-RPC batches are not supported in protocol version " + session.get().protocolVersion());
       return;
     }
+    if (batch.size() > maxBatchSize) {
+      McpReplies.failure(ctx, ErrorCode.INVALID_REQUEST, "Invalid Request: a batch may carry at most " + maxBatchSize
+          + " messages (got " + batch.size() + "); send several batches");
+      return;
+    }
+    if (batch.isEmpty()) {
+      McpReplies.failure(ctx, ErrorCode.INVALID_REQUEST, "Invalid Request: an empty batch");
+      return;
+    }
     Exchange exchange = exchange(ctx, session.get(), ClientChannel.NONE);
     List<Future<JsonObject>> answers = new ArrayList<>();
     for (Object item : batch) {
@@ -177,8 +193,14 @@ public final class StreamableHttpEndpoint {
         McpReplies.json(ctx, 200, McpReplies.errorFor(id, ar.cause()));
         return;
       }
-      Session session = sessions.create(preset.id(), preset.slug(), ar.result().protocolVersion(), caller.rateKey(),
-          ar.result().clientInfo(), ar.result().clientCapabilities());
+      Session session;
+      try {
+        session = sessions.create(preset.id(), preset.slug(), ar.result().protocolVersion(), caller.rateKey(),
+            ar.result().clientInfo(), ar.result().clientCapabilities());
+      } catch (GatewayException limit) {
+        McpReplies.failure(ctx, id, limit);
+        return;
+      }
       ctx.response().putHeader(McpReplies.SESSION_HEADER, session.id());
       McpReplies.json(ctx, 200, JsonRpc.result(id, ar.result().result()));
     });

@@ -38,11 +38,11 @@ public final class FallbackRateLimiter implements RateLimiter {
   }
 
   @Override
-  public Future<RateLimitDecision> check(String key, int limitPerMinute) {
+  public Future<RateLimitDecision> check(String key, int limitPerMinute, int cost) {
     if (degraded && System.nanoTime() / 1_000_000 < primaryDownUntil) {
-      return local(key, limitPerMinute);
+      return local(key, limitPerMinute, cost);
     }
-    return primary.check(key, limitPerMinute)
+    return primary.check(key, limitPerMinute, cost)
         .onSuccess(d -> {
           if (degraded) {
             degraded = false;
@@ -55,14 +55,14 @@ public final class FallbackRateLimiter implements RateLimiter {
             degraded = true;
             LOG.warn("Redis unreachable for rate limiting ({}); limiting in process until it is back", e.getMessage());
           }
-          return local(key, limitPerMinute);
+          return local(key, limitPerMinute, cost);
         });
   }
 
-  private Future<RateLimitDecision> local(String key, int limit) {
+  private Future<RateLimitDecision> local(String key, int limit, int cost) {
     if (fallbacks != null) {
       fallbacks.increment();
     }
-    return fallback.check(key, limit);
+    return fallback.check(key, limit, cost);
   }
 }

@@ -49,17 +49,23 @@ public final class InProcessRateLimiter implements RateLimiter {
   }
 
   @Override
-  public Future<RateLimitDecision> check(String key, int limitPerMinute) {
-    return Future.succeededFuture(decide(key, limitPerMinute));
+  public Future<RateLimitDecision> check(String key, int limitPerMinute, int cost) {
+    return Future.succeededFuture(decide(key, limitPerMinute, cost));
   }
 
   RateLimitDecision decide(String key, int limit) {
+    return decide(key, limit, 1);
+  }
+
+  RateLimitDecision decide(String key, int limit, int cost) {
     long now = clock.millis();
     Window w = windows.computeIfAbsent(key, k -> new Window(new ArrayDeque<>(), node.count(k)));
     prune(w, now - WINDOW.toMillis());
-    int taken = NodeRateWindows.take(w.count(), limit);
+    int taken = NodeRateWindows.take(w.count(), limit, cost);
     if (taken > 0) {
-      w.log().addLast(now);
+      for (int i = 0; i < cost; i++) {
+        w.log().addLast(now);
+      }
       long reset = secondsUntil(w.log().peekFirst() + WINDOW.toMillis(), now);
       return new RateLimitDecision(true, limit, limit - taken, reset, 0);
     }

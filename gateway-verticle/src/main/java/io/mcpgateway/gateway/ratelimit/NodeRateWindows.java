@@ -27,6 +27,16 @@ public final class NodeRateWindows {
     return -1;
   }
 
+  /** Takes {@code cost} slots at once (a batch) if they all fit under {@code limit}; the count after, or -1. */
+  static int take(AtomicInteger count, int limit, int cost) {
+    for (int c = count.get(); c + cost <= limit; c = count.get()) {
+      if (count.compareAndSet(c, c + cost)) {
+        return c + cost;
+      }
+    }
+    return -1;
+  }
+
   static void release(AtomicInteger count, int slots) {
     count.updateAndGet(c -> Math.max(0, c - slots));
   }

@@ -8,5 +8,10 @@ import io.vertx.core.Future;
  * Never fails because a backend is down: the decision is then made in process.
  */
 public interface RateLimiter {
-  Future<RateLimitDecision> check(String key, int limitPerMinute);
+  default Future<RateLimitDecision> check(String key, int limitPerMinute) {
+    return check(key, limitPerMinute, 1);
+  }
+
+  /** May {@code cost} more requests (the items of a JSON-RPC batch, 1 otherwise) pass? All or none are counted. */
+  Future<RateLimitDecision> check(String key, int limitPerMinute, int cost);
 }

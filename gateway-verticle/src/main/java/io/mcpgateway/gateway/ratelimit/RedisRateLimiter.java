@@ -25,15 +25,21 @@ public final class RedisRateLimiter implements RateLimiter {
       local now = tonumber(ARGV[1])
       local window = tonumber(ARGV[2])
       local limit = tonumber(ARGV[3])
+      local cost = tonumber(ARGV[5])
       redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
       local count = redis.call('ZCARD', key)
-      if count < limit then
-        redis.call('ZADD', key, now, ARGV[4])
+      if count + cost <= limit then
+        for i = 1, cost do
+          redis.call('ZADD', key, now, ARGV[4] .. ':' .. i)
+        end
         redis.call('PEXPIRE', key, window)
         local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-        return {1, limit - count - 1, tonumber(oldest[2])}
+        return {1, limit - count - cost, tonumber(oldest[2])}
       end
       local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+      if oldest[2] == nil then
+        return {0, 0, now}
+      end
       return {0, 0, tonumber(oldest[2])}
       """;
   static final String SHA = sha1(SCRIPT);
@@ -49,11 +55,11 @@ public final class RedisRateLimiter implements RateLimiter {
   }
 
   @Override
-  public Future<RateLimitDecision> check(String key, int limitPerMinute) {
+  public Future<RateLimitDecision> check(String key, int limitPerMinute, int cost) {
     long now = clock.millis();
     long window = InProcessRateLimiter.WINDOW.toMillis();
     List<String> args = List.of(key, String.valueOf(now), String.valueOf(window), String.valueOf(limitPerMinute),
-        now + ":" + UUID.randomUUID());
+        now + ":" + UUID.randomUUID(), String.valueOf(cost));
     return run(args).map(r -> {
       boolean allowed = r.get(0).toInteger() == 1;
       long remaining = r.get(1).toLong();

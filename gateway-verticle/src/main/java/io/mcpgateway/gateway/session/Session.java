@@ -322,6 +322,14 @@ public final class Session implements DownstreamClient {
     }
   }
 
+  /** Ends the GET stream only (the session lives on); used when the node shuts down. */
+  void closeStream() {
+    if (hasStream()) {
+      stream.end();
+    }
+    stream = null;
+  }
+
   void end() {
     if (ended) {
       return;

@@ -30,7 +30,11 @@ public final class SessionRegistry {
   /** Ended ids remembered until their token would expire anyway; beyond this many, the oldest are dropped. */
   static final int MAX_ENDED = 100_000;
 
+  /** Longest text kept of each clientInfo field. */
+  static final int CLIENT_INFO_TEXT = 200;
+
   private final Map<String, Session> sessions = new HashMap<>();
+  private final SessionCounts counts;
   /** Ended session id → when its token expires (insertion order = end order). */
   private final LinkedHashMap<String, Long> ended = new LinkedHashMap<>();
   private final Vertx vertx;
@@ -49,6 +53,13 @@ public final class SessionRegistry {
   }
 
   public SessionRegistry(Vertx vertx, SessionTokens tokens, Duration idleTimeout, Duration clientAnswerTimeout) {
+    this(vertx, tokens, idleTimeout, clientAnswerTimeout, SessionCounts.unbounded());
+  }
+
+  /** {@code counts}: the node's session views against the per-caller and per-node caps (shared by instances). */
+  public SessionRegistry(Vertx vertx, SessionTokens tokens, Duration idleTimeout, Duration clientAnswerTimeout,
+      SessionCounts counts) {
+    this.counts = counts;
     this.vertx = vertx;
     this.tokens = tokens;
     this.idleTimeout = idleTimeout;
@@ -79,6 +90,10 @@ public final class SessionRegistry {
     }));
   }
 
+  /**
+   * A new session; fails with {@code RATE_LIMITED} when the caller already holds {@code MGW_SESSIONS_PER_CALLER}
+   * session views on this node and with {@code UNAVAILABLE} when the node holds {@code MGW_SESSIONS_PER_NODE}.
+   */
   public Session create(UUID presetId, String presetSlug, String protocolVersion, String callerKey, JsonObject clientInfo) {
     return create(presetId, presetSlug, protocolVersion, callerKey, clientInfo, new JsonObject());
   }
@@ -86,12 +101,35 @@ public final class SessionRegistry {
   /** {@code clientCapabilities}: as the client declared them in {@code initialize} (the relayed ones go in the id). */
   public Session create(UUID presetId, String presetSlug, String protocolVersion, String callerKey, JsonObject clientInfo,
       JsonObject clientCapabilities) {
+    counts.acquireNew(callerKey, idleTimeout);
     String id = tokens.issue(presetId, protocolVersion, callerKey, clientCapabilities);
-    Session session = new Session(this, id, presetId, presetSlug, protocolVersion, callerKey, clientInfo);
+    Session session = new Session(this, id, presetId, presetSlug, protocolVersion, callerKey, trimClientInfo(clientInfo));
     session.clientCapabilities(clientCapabilities);
     session.issuedAt(tokens.now());
     sessions.put(id, session);
     return session;
+  }
+
+  /** What is kept of a client's self-description: name, title and version, each as short text. */
+  static JsonObject trimClientInfo(JsonObject clientInfo) {
+    JsonObject kept = new JsonObject();
+    if (clientInfo != null) {
+      for (String field : List.of("name", "title", "version")) {
+        if (clientInfo.getValue(field) instanceof String text) {
+          kept.put(field, text.length() > CLIENT_INFO_TEXT ? text.substring(0, CLIENT_INFO_TEXT) : text);
+        }
+      }
+    }
+    return kept;
+  }
+
+  /** Removes this instance's view (and its count); null when there was none. */
+  private Session drop(String id) {
+    Session s = sessions.remove(id);
+    if (s != null) {
+      counts.releaseView(s.callerKey());
+    }
+    return s;
   }
 
   /**
@@ -107,7 +145,7 @@ public final class SessionRegistry {
       if (tokens.now() <= tokens.expiresAt(s.issuedAt())) {
         return Optional.of(s);
       }
-      sessions.remove(id);
+      drop(id);
       s.end();
       return Optional.empty();
     }
@@ -120,6 +158,7 @@ public final class SessionRegistry {
       adopted.markInitialized();
       adopted.clientCapabilities(c.clientCapabilities());
       sessions.put(id, adopted);
+      counts.acquireAdopted(adopted.callerKey());
       return adopted;
     });
   }
@@ -137,7 +176,7 @@ public final class SessionRegistry {
     if (id == null) {
       return;
     }
-    Session s = sessions.remove(id);
+    Session s = drop(id);
     if (s != null) {
       s.end();
     }
@@ -156,7 +195,7 @@ public final class SessionRegistry {
   public void forgetPreset(UUID presetId) {
     for (Session s : new ArrayList<>(sessions.values())) {
       if (s.presetId().equals(presetId)) {
-        sessions.remove(s.id());
+        drop(s.id());
         s.end();
       }
     }
@@ -230,21 +269,19 @@ public final class SessionRegistry {
     for (Session s : new ArrayList<>(sessions.values())) {
       if (wallNow > tokens.expiresAt(s.issuedAt())) {
         LOG.debug("session {} of preset {} reached its maximum age", s.id(), s.presetId());
-        sessions.remove(s.id());
+        drop(s.id());
         s.end();
         continue;
       }
-      if (s.hasStream()) {
-        // A client listening on its GET stream keeps its view here; the keep-alive write finds a dead connection.
-        s.keepAlive();
-        if (s.hasStream()) {
-          s.touch();
-          continue;
-        }
-      }
+      // An open GET stream alone is not activity (docs/endpoint.md): a client that sends no request for the
+      // idle timeout (an abandoned tab, a crashed agent still holding a socket) loses its view and its stream.
       if (Duration.ofNanos(now - s.lastSeen()).compareTo(idleTimeout) > 0 && !s.hasCallsInFlight()) {
-        // Only this instance's view goes: the id stays valid, the next request rebuilds the view from it.
-        sessions.remove(s.id());
+        // Only this instance's view goes: the id stays valid, the next request rebuilds the view from it
+        // (and the client may open a new GET stream).
+        drop(s.id());
+        s.closeStream();
+      } else {
+        s.keepAlive(); // finds dead connections
       }
     }
     for (Iterator<Long> it = ended.values().iterator(); it.hasNext(); ) {
@@ -254,11 +291,23 @@ public final class SessionRegistry {
     }
   }
 
+  /**
+   * First step of a shutdown: ends every GET stream here (they carry no work, and would hold the HTTP server's
+   * drain for the whole grace) while sessions and their calls in flight live on.
+   */
+  public void closeStreams() {
+    sessions.values().forEach(Session::closeStream);
+  }
+
   public void close() {
     vertx.cancelTimer(sweeper);
     consumers.forEach(MessageConsumer::unregister);
     // The node is stopping, not the sessions: end only what lives here; the ids keep working on other nodes.
-    new ArrayList<>(sessions.values()).forEach(Session::end);
-    sessions.clear();
+    new ArrayList<>(sessions.keySet()).forEach(id -> {
+      Session s = drop(id);
+      if (s != null) {
+        s.end();
+      }
+    });
   }
 }

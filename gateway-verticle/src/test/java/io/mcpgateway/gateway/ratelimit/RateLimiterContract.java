@@ -16,6 +16,21 @@ interface RateLimiterContract {
   }
 
   @Test
+  default void a_batch_costs_one_request_per_item_and_passes_whole_or_not_at_all() {
+    MutableClock clock = new MutableClock(1_700_000_000_000L);
+    RateLimiter limiter = limiter(clock);
+    String key = key();
+    RateLimitDecision seven = limiter.check(key, 10, 7).await();
+    assertThat(seven.allowed()).isTrue();
+    assertThat(seven.remaining()).isEqualTo(3);
+    assertThat(limiter.check(key, 10, 4).await().allowed()).as("4 do not fit in 3").isFalse();
+    RateLimitDecision three = limiter.check(key, 10, 3).await();
+    assertThat(three.allowed()).isTrue();
+    assertThat(three.remaining()).isZero();
+    assertThat(limiter.check(key, 10, 11).await().allowed()).isFalse();
+  }
+
+  @Test
   default void the_100th_request_passes_and_the_101st_does_not() {
     MutableClock clock = new MutableClock(1_700_000_000_000L);
     RateLimiter limiter = limiter(clock);

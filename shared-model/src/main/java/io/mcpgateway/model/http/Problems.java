@@ -47,9 +47,27 @@ public final class Problems {
     response.setStatusCode(e.code().httpStatus()).putHeader("Content-Type", CONTENT_TYPE).end(body.encode());
   }
 
+  /**
+   * True when the client closed the connection before the answer (an aborted upload, a cancelled fetch):
+   * there is no one to answer, and it is the client's doing, so it is logged at DEBUG, not ERROR.
+   */
+  public static boolean clientGone(RoutingContext ctx, Throwable failure) {
+    boolean gone = ctx.response().closed()
+        || failure instanceof io.vertx.core.http.HttpClosedException
+        || failure instanceof io.vertx.core.VertxException v && "Connection was closed".equals(v.getMessage())
+        || failure instanceof java.nio.channels.ClosedChannelException;
+    if (gone) {
+      LOG.debug("client closed the connection during {} {}", ctx.request().method(), ctx.request().path());
+    }
+    return gone;
+  }
+
   /** The router's failure handler: maps typed failures, hides everything else behind a 500. */
   public static void handleFailure(RoutingContext ctx) {
     Throwable failure = ctx.failure();
+    if (clientGone(ctx, failure)) {
+      return;
+    }
     if (failure != null) {
       failure = SqlErrors.translate(failure, Map.of());
     }

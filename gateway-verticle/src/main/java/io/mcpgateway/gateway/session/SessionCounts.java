@@ -1,0 +1,72 @@
+package io.mcpgateway.gateway.session;
+
+import io.mcpgateway.model.ErrorCode;
+import io.mcpgateway.model.GatewayException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The session views the gateway instances of one node hold, per caller and in all, against the caps
+ * ({@code MGW_SESSIONS_PER_CALLER}, {@code MGW_SESSIONS_PER_NODE}). Shared by the instances (thread-safe
+ * counters); only {@code initialize} is refused at a cap, a view adopted for a session made elsewhere is counted
+ * but never refused (its id is valid).
+ */
+public final class SessionCounts {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionCounts.class);
+
+  private final int perCaller;
+  private final int perNode;
+  private final ConcurrentHashMap<String, AtomicInteger> byCaller = new ConcurrentHashMap<>();
+  private final AtomicInteger total = new AtomicInteger();
+
+  public SessionCounts(int perCaller, int perNode) {
+    this.perCaller = perCaller;
+    this.perNode = perNode;
+  }
+
+  public static SessionCounts unbounded() {
+    return new SessionCounts(Integer.MAX_VALUE, Integer.MAX_VALUE);
+  }
+
+  /** Counts a new session of {@code callerKey}, or fails: {@code RATE_LIMITED} at the caller's cap, {@code UNAVAILABLE} at the node's. */
+  void acquireNew(String callerKey, java.time.Duration idleTimeout) {
+    if (total.get() >= perNode) {
+      LOG.warn("session limit of this node reached ({}); refusing new sessions", perNode);
+      throw new GatewayException(ErrorCode.UNAVAILABLE, "this gateway node holds its maximum of " + perNode
+          + " sessions; try again later");
+    }
+    AtomicInteger mine = byCaller.computeIfAbsent(callerKey, k -> new AtomicInteger());
+    if (mine.incrementAndGet() > perCaller) {
+      release(callerKey);
+      throw new GatewayException(ErrorCode.RATE_LIMITED, "too many open sessions: this caller holds " + perCaller
+          + ", the limit; end unused ones with DELETE or let them go idle (" + idleTimeout.toMinutes() + " min)");
+    }
+    total.incrementAndGet();
+  }
+
+  /** Counts a view adopted from a token (never refused). */
+  void acquireAdopted(String callerKey) {
+    byCaller.computeIfAbsent(callerKey, k -> new AtomicInteger()).incrementAndGet();
+    total.incrementAndGet();
+  }
+
+  void release(String callerKey) {
+    byCaller.computeIfPresent(callerKey, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+  }
+
+  void releaseView(String callerKey) {
+    release(callerKey);
+    total.decrementAndGet();
+  }
+
+  public int of(String callerKey) {
+    AtomicInteger n = byCaller.get(callerKey);
+    return n == null ? 0 : n.get();
+  }
+
+  public int total() {
+    return total.get();
+  }
+}
