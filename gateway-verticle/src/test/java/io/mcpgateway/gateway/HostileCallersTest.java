@@ -147,4 +147,45 @@ class HostileCallersTest {
         .sendJsonObject(initialize("2025-11-25", null)).await();
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(401);
   }
+
+  @Test
+  void an_unauthenticated_caller_is_refused_before_its_body_is_read() throws Exception {
+    Preset closed = gw.preset(GatewayHarness.slug("closed"), Visibility.PRIVATE);
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gw.port())) {
+      // Announces 1 MB, sends 10 bytes: the 401 must not wait for the rest.
+      socket.getOutputStream().write(("POST /mcp/" + closed.slug() + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+          + "Accept: application/json, text/event-stream\r\nContent-Length: 1000000\r\n\r\n{\"jsonrpc\"")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      socket.setSoTimeout(5000);
+      byte[] head = new byte[12];
+      int n = socket.getInputStream().readNBytes(head, 0, head.length);
+      assertThat(new String(head, 0, n, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 401");
+    }
+  }
+
+  @Test
+  void a_request_the_client_aborts_mid_body_is_not_logged_as_an_error() throws Exception {
+    var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    var problems = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(io.mcpgateway.model.http.Problems.class);
+    var events = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    events.start();
+    root.addAppender(events);
+    var level = problems.getLevel();
+    problems.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    try {
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gw.port())) {
+        socket.getOutputStream().write(("POST /mcp/" + preset.slug() + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + "Content-Length: 5000\r\n\r\n{\"jsonrpc\"").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+      } // closed mid-body
+      io.mcpgateway.testing.Eventually.await("the abort seen as the client's doing", java.time.Duration.ofSeconds(10),
+          () -> events.list.stream().anyMatch(e -> e.getFormattedMessage().startsWith("client closed the connection")));
+      assertThat(events.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.ERROR))
+          .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList()).isEmpty();
+    } finally {
+      root.detachAppender(events);
+      problems.setLevel(level);
+    }
+  }
 }

@@ -290,6 +290,23 @@ class ManagementApiTest {
   }
 
   @Test
+  void an_upstream_that_redirects_is_reported_as_the_upstreams_answer_not_as_bad_input() {
+    var redirecting = vertx.createHttpServer().requestHandler(req -> req.response().setStatusCode(307)
+        .putHeader("Location", "http://elsewhere.invalid/mcp").end()).listen(0, "127.0.0.1").await();
+    try {
+      JsonObject server = created(call(HttpMethod.POST, "/servers", ADMIN_KEY, new JsonObject().put("slug", slug("redir"))
+          .put("name", "Redirecting").put("transport", "streamable_http")
+          .put("url", "http://127.0.0.1:" + redirecting.actualPort() + "/mcp")));
+      HttpResponse<Buffer> tools = call(HttpMethod.GET, "/servers/" + server.getString("id") + "/tools", ADMIN_KEY, null);
+      assertThat(tools.statusCode()).as(tools.bodyAsString()).isEqualTo(502);
+      assertThat(tools.bodyAsJsonObject().getString("detail")).contains("HTTP 307").contains("redirect")
+          .contains("elsewhere.invalid");
+    } finally {
+      redirecting.close().await();
+    }
+  }
+
+  @Test
   void grants_are_listed_and_revoked_with_bus_messages() {
     String id = preset(alice, slug("shared"), "invite_only").getString("id");
     String bobId = call(HttpMethod.GET, "/me", bob, null).bodyAsJsonObject().getString("id");

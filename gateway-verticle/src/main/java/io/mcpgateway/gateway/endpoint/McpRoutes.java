@@ -12,8 +12,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
- * Mounts {@code /mcp/{slug}}: platform guards (body limit, origin, protocol version) → preset → authenticate
- * → authorize → rate limit → the endpoint. Order matters: nothing reaches an upstream before every step passed.
+ * Mounts {@code /mcp/{slug}}: platform guards (origin, protocol version) → preset → authenticate → authorize
+ * → body (limit) → rate limit → the endpoint. Order matters: nothing reaches an upstream before every step passed.
  */
 public final class McpRoutes {
   private McpRoutes() {}
@@ -25,12 +25,19 @@ public final class McpRoutes {
     String path = "/mcp/:slug";
     var addresses = new ClientAddress(config.trustedProxies());
     router.route(path)
-        .handler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes()))
+        // The body is read only once the caller is known: paused here (TCP back-pressure holds it in the
+        // client's socket), resumed by the BodyHandler after authenticate and authorize. A 401/403/404 costs
+        // no 4 MiB buffer.
+        .handler(ctx -> {
+          ctx.request().pause();
+          ctx.next();
+        })
         .handler(new OriginGuard(config.http()))
         .handler(RequestSteps.protocolVersion())
         .handler(RequestSteps.preset(catalogs))
         .handler(RequestSteps.authenticate(authenticator, addresses, config.http().publicUrl(), scopes, challenge))
         .handler(RequestSteps.authorize(policy, challenge))
+        .handler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes()))
         .handler(rateLimit)
         .failureHandler(McpRoutes::failure);
     router.post(path).handler(endpoint::post);

@@ -110,6 +110,15 @@ final class StreamableHttpTransport extends Transport {
           return Future.failedFuture(new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE,
               "upstream \"" + name + "\" rejected the gateway's credentials (HTTP " + status + "); check the server's headers"));
         }
+        if (status < 400) {
+          // A redirect is not followed (the credentials would go to wherever it points): say what it answered,
+          // as an upstream failure, not as the caller's bad input.
+          String location = resp.getHeader("Location");
+          return Future.failedFuture(new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE,
+              "upstream \"" + name + "\" answered HTTP " + status + " (a redirect" + (location == null ? "" : " to "
+                  + (location.length() > 200 ? location.substring(0, 200) : location))
+                  + "); redirects are not followed: register the server with the URL it redirects to"));
+        }
         ErrorCode code = status >= 500 || status == 429 ? ErrorCode.UPSTREAM_UNAVAILABLE : ErrorCode.INVALID_INPUT;
         // The body stays in the operator's log: the caller may be anyone, and the body may be an internal page.
         LOG.info("upstream {} answered HTTP {}{}", name, status, excerpt(body));
