@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
 PG_URL=${MGW_BENCH_PG_URL:-postgresql://postgres@127.0.0.1:5432/test}
 SCHEMA=bench_$(date +%s)
-ADMIN=bench-admin-$RANDOM$RANDOM
+ADMIN=bench-admin-$(head -c 24 /dev/urandom | base64 | tr -d "/+=")  # MGW_ADMIN_API_KEY needs 32+ characters
 BENCH_JAR=bench/target/mcp-gateway-bench.jar
 GATEWAY_JAR=app/target/mcp-gateway.jar
 [ -f "$BENCH_JAR" ] && [ -f "$GATEWAY_JAR" ] || mvn -B -q -DskipTests package

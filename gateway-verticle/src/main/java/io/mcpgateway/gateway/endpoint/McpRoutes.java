@@ -24,6 +24,7 @@ public final class McpRoutes {
     var challenge = new BearerChallenge(config);
     String path = "/mcp/:slug";
     var addresses = new ClientAddress(config.trustedProxies());
+    var body = BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes());
     router.route(path)
         // The body is read only once the caller is known: paused here (TCP back-pressure holds it in the
         // client's socket), resumed by the BodyHandler after authenticate and authorize. A 401/403/404 costs
@@ -37,7 +38,8 @@ public final class McpRoutes {
         .handler(RequestSteps.preset(catalogs))
         .handler(RequestSteps.authenticate(authenticator, addresses, config.http().publicUrl(), scopes, challenge))
         .handler(RequestSteps.authorize(policy, challenge))
-        .handler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimitBytes()))
+        // Wrapped: Vert.x Web refuses a BodyHandler after other handlers unless the request was paused, as it is.
+        .handler(ctx -> body.handle(ctx))
         .handler(rateLimit)
         .failureHandler(McpRoutes::failure);
     router.post(path).handler(endpoint::post);
