@@ -69,10 +69,11 @@ class ConsoleOAuthBrowserTest {
         .build(), HttpResponse.BodyHandlers.ofString()).body());
     assertThat(config.getJsonObject("oauth").getString("clientId")).isEqualTo("mgw-console");
     assertThat(config.getJsonObject("oauth").getString("audience")).isEqualTo(PUBLIC);
+    assertThat(config.getJsonObject("oauth").getJsonArray("scopes")).as("the console asks to manage").contains("mgw:manage");
 
     String subject = "carol-" + UUID.randomUUID().toString().substring(0, 6);
     authServer.enqueueCallback(new DefaultOAuth2TokenCallback("mgw", subject, "JWT", List.of(PUBLIC),
-        Map.of("name", "Carol", "email", subject + "@example.com"), 3600));
+        Map.of("name", "Carol", "email", subject + "@example.com", "scope", "openid mgw:manage"), 3600));
     browser.open(console);
     browser.visible(By.id("oauth-sign-in")).click();
     browser.textIn(By.id("who-name"), "Carol");

@@ -73,7 +73,9 @@ public final class ConsoleRoutes {
     if (issuer.isPresent() && clientId.isPresent()) {
       out.put("oauth", new JsonObject().put("issuer", issuer.get().toString()).put("clientId", clientId.get())
           .put("audience", config.security().oauth().audience())
-          .put("scopes", new JsonArray(config.security().oauth().requiredScopes())));
+          // The console manages: it asks for the management scope(s) as well as the data plane's.
+          .put("scopes", new JsonArray(java.util.stream.Stream.concat(config.security().oauth().requiredScopes().stream(),
+              config.security().oauth().managementScopes().stream()).distinct().toList())));
     } else {
       out.putNull("oauth");
     }
