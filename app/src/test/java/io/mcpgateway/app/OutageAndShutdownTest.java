@@ -99,7 +99,9 @@ class OutageAndShutdownTest {
   void while_postgresql_is_down_presets_serve_from_the_last_known_configuration_and_unknown_ones_get_503(@TempDir Path dir) {
     EmbeddedDatabase db = EmbeddedDatabase.start(dir.resolve("private-pg").toString());
     var pg = db.settings("public", 4, Duration.ofSeconds(2));
-    Node node = Node.start(settings(dir).put("MGW_PG_URL", "postgresql://postgres@127.0.0.1:" + pg.port() + "/postgres"));
+    // Two gateway instances: the last known configuration must serve whichever instance a request lands on.
+    Node node = Node.start(settings(dir).put("MGW_PG_URL", "postgresql://postgres@127.0.0.1:" + pg.port() + "/postgres")
+        .put("MGW_GATEWAY_INSTANCES", "2"));
     boolean dbStopped = false;
     try (HttpFixtureServer upstream = HttpFixtureServer.streamable("outage")) {
       String[] p = publicPreset(node, upstream);

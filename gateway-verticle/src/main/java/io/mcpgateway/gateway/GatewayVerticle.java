@@ -60,11 +60,13 @@ public final class GatewayVerticle extends VerticleBase {
    * What the instances of one node share: the session-token key (stateless) and the node-wide counts of the
    * in-process rate-limit windows (lock-free; so a caller's limit is per node, not per instance, without Redis).
    */
-  public record NodeWide(SessionTokens tokens, NodeRateWindows rateWindows, SessionCounts sessionCounts) {
+  public record NodeWide(SessionTokens tokens, NodeRateWindows rateWindows, SessionCounts sessionCounts,
+      io.mcpgateway.gateway.catalog.LastKnownConfig lastKnown) {
     public static NodeWide of(NodeSettings node) {
       var limits = node.config().callerLimits();
       return new NodeWide(new SessionTokens(node.secrets(), node.config().scale().sessionMaxAge(), Clock.systemUTC()),
-          new NodeRateWindows(), new SessionCounts(limits.sessionsPerCaller(), limits.sessionsPerNode()));
+          new NodeRateWindows(), new SessionCounts(limits.sessionsPerCaller(), limits.sessionsPerNode()),
+          new io.mcpgateway.gateway.catalog.LastKnownConfig(limits.staleConfigFor()));
     }
   }
 
@@ -109,7 +111,7 @@ public final class GatewayVerticle extends VerticleBase {
                 .withSseRetryFloor(config.upstream().sseRetryFloor())
                 .withNetwork(io.mcpgateway.model.net.PrivateNetworkPolicy.of(config.security().privateNetworkAllowlist()))));
     catalogs = new CatalogService(pool, new UpstreamServerStore(node.secrets()), upstreams, config.upstream().catalogTimeout(),
-        config.callerLimits().staleConfigFor());
+        shared.lastKnown());
     sessions = new SessionRegistry(vertx, shared.tokens(), config.sessionIdleTimeout(),
         SessionRegistry.DEFAULT_CLIENT_ANSWER_TIMEOUT, shared.sessionCounts());
     // A session's own upstream sessions (it declared sampling, elicitation or roots) end with its view here.

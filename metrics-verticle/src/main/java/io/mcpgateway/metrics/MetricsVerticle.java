@@ -59,7 +59,8 @@ public final class MetricsVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     var config = node.config();
-    pool = Database.pool(vertx, node.pg());
+    // Its own pool: at shutdown it drains after the data plane closed the node's shared pool.
+    pool = Database.pool(vertx, node.pg(), "mgw-pg-metrics-" + node.pg().schema(), Math.min(4, node.pg().poolSize()));
     var buffer = new MetricsBuffer(BUFFER_CAPACITY);
     ingestion = new MetricsIngestion(vertx, pool, buffer, BATCH_SIZE, 1000);
     var stats = new PresetStats(pool);

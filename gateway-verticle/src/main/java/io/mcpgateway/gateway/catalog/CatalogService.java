@@ -4,7 +4,6 @@ import io.mcpgateway.gateway.upstream.Listing;
 import io.mcpgateway.gateway.upstream.UpstreamRpcError;
 import io.mcpgateway.gateway.upstream.Upstreams;
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.mcpgateway.model.cache.FutureCache;
 import io.mcpgateway.model.db.DatabaseOutage;
 import io.mcpgateway.model.preset.Preset;
@@ -46,25 +45,22 @@ public final class CatalogService {
   private final FutureCache<Preset, ToolCatalog> catalogs = new FutureCache<>(10_000, Duration.ofSeconds(60));
   /** Prompts, resources, templates and capabilities, keyed like {@link #catalogs}. */
   private final FutureCache<Preset, FeatureCatalog> features = new FutureCache<>(10_000, Duration.ofSeconds(60));
-  /**
-   * Stale-if-error: the last value read of each preset and server, kept for {@code staleFor}, answered while
-   * PostgreSQL is unreachable so presets keep serving through an outage (bounded in size and age).
-   */
+  /** Stale-if-error: the node's last known presets and servers, answered while PostgreSQL is unreachable. */
   private final Cache<String, Optional<Preset>> lastKnownPresets;
   private final Cache<UUID, Optional<UpstreamServer>> lastKnownServers;
 
   public CatalogService(Pool pool, UpstreamServerStore servers, Upstreams upstreams, Duration catalogTimeout) {
-    this(pool, servers, upstreams, catalogTimeout, Duration.ofMinutes(15));
+    this(pool, servers, upstreams, catalogTimeout, new LastKnownConfig(Duration.ofMinutes(15)));
   }
 
   public CatalogService(Pool pool, UpstreamServerStore servers, Upstreams upstreams, Duration catalogTimeout,
-      Duration staleFor) {
+      LastKnownConfig lastKnown) {
     this.pool = pool;
     this.servers = servers;
     this.upstreams = upstreams;
     this.catalogTimeout = catalogTimeout;
-    this.lastKnownPresets = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(staleFor).build();
-    this.lastKnownServers = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(staleFor).build();
+    this.lastKnownPresets = lastKnown.presets;
+    this.lastKnownServers = lastKnown.servers;
   }
 
   /**

@@ -17,6 +17,14 @@ public final class Database {
    * timeout (server-side {@code statement_timeout}), so no query can hold a caller longer than that.
    */
   public static Pool pool(Vertx vertx, PgSettings settings) {
+    return pool(vertx, settings, "mgw-pg-" + settings.schema(), settings.poolSize());
+  }
+
+  /**
+   * A pool of its own ({@code name}), for a verticle that must outlive the others' pool at shutdown: the metrics
+   * verticle drains its buffer after the data plane stopped and closed the node's shared pool.
+   */
+  public static Pool pool(Vertx vertx, PgSettings settings, String name, int maxSize) {
     var connect = new PgConnectOptions()
         .setHost(settings.host())
         .setPort(settings.port())
@@ -30,11 +38,11 @@ public final class Database {
             "statement_timeout", String.valueOf(settings.timeout().toMillis()),
             "application_name", "mcp-gateway"));
     var pool = new PoolOptions()
-        .setMaxSize(settings.poolSize())
+        .setMaxSize(maxSize)
         .setConnectionTimeout((int) settings.timeout().toMillis())
         .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
         .setShared(true)
-        .setName("mgw-pg-" + settings.schema());
+        .setName(name);
     return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
   }
 }
