@@ -42,7 +42,7 @@ class OAuthJarIT {
   }
 
   private static String token(MockOAuth2Server server, String subject) {
-    return server.issueToken("mgw", subject, PUBLIC, Map.of("scope", "openid mcp:tools", "roles", List.of("mgw-admin")),
+    return server.issueToken("mgw", subject, PUBLIC, Map.of("scope", "openid mcp:tools mgw:manage", "roles", List.of("mgw-admin")),
         3600).serialize();
   }
 
