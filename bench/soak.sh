@@ -12,7 +12,7 @@ ADMIN=soak-admin-$(head -c 24 /dev/urandom | base64 | tr -d "/+=")
 BENCH_JAR=bench/target/mcp-gateway-bench.jar
 GATEWAY_JAR=app/target/mcp-gateway.jar
 OUT=${SOAK_OUT:-/tmp/mgw-soak}
-mkdir -p "$OUT"
+mkdir -p "$OUT" && rm -f "$OUT"/*.txt
 [ -f "$BENCH_JAR" ] && [ -f "$GATEWAY_JAR" ] || mvn -B -q -DskipTests package
 
 cleanup() {
@@ -60,11 +60,12 @@ echo "RSS idle: $(rss) MiB"
 BEFORE=$(load); echo "before: $BEFORE RSS $(rss) MiB"
 LOOP_PIDS=()
 for kind in big sse hang; do hostile_loop "$kind" & LOOP_PIDS+=($!); done
-(for i in $(seq 1 2000); do mcp "$INIT" "" 5 > /dev/null; done; echo "$(date +%s) 2000 sessions abandoned" >> "$OUT/abandon.txt") & LOOP_PIDS+=($!)
+(for i in $(seq 1 2000); do mcp "$INIT" "" 5 > /dev/null; echo "$i" > "$OUT/abandoned.txt"; done) & LOOP_PIDS+=($!)
 DURING=$(load); echo "during: $DURING RSS $(rss) MiB"
 for p in "${LOOP_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
 # (curls still under way end by their own -m timeout)
 AFTER=$(load); echo "after: $AFTER RSS $(rss) MiB"
 echo "hostile calls answered: $(wc -l < "$OUT/hostile-calls.txt"); samples:"
-for kind in big sse hang; do grep " $kind " "$OUT/hostile-calls.txt" | head -1; done
+for kind in big sse hang; do echo "$kind: $(grep -c " $kind " "$OUT/hostile-calls.txt" || true) answered; $(grep -m1 " $kind " "$OUT/hostile-calls.txt" | cut -c1-240 || true)"; done
+echo "sessions abandoned: $(cat "$OUT/abandoned.txt" 2>/dev/null || echo 0)"
 echo "metrics: $(curl -s localhost:19090/metrics | grep -E '^mgw_metrics_(dropped|rejected)_events' | tr '\n' ' ')"
