@@ -133,6 +133,17 @@ public final class GatewayVerticle extends VerticleBase {
     upstreams.onToolListChanged(this::upstreamToolsChanged);
     upstreams.onCircuitChanged(this::circuitChanged);
     upstreams.onNotification(this::upstreamNotification);
+    // Degraded upstreams (issue 13 item 8): last good lists served at once, clients told when a server's lists
+    // change; servers that cannot notify are re-listed every minute.
+    catalogs.onServerOfferChanged((serverId, tools) -> {
+      if (tools) {
+        notifyPresetsUsing(serverId, LIST_CHANGED);
+      } else {
+        notifyPresetsUsing(serverId, PROMPTS_CHANGED);
+        notifyPresetsUsing(serverId, RESOURCES_CHANGED);
+      }
+    });
+    catalogs.refreshPeriodically(vertx, Duration.ofSeconds(60));
 
     var bus = vertx.eventBus();
     bus.<JsonObject>consumer(Addresses.PRESET_CHANGED, m -> presetChanged(PresetChanged.fromJson(m.body())));
@@ -191,15 +202,11 @@ public final class GatewayVerticle extends VerticleBase {
 
   private void upstreamNotification(UUID serverId, JsonObject notification) {
     dispatcher.upstreamNotification(serverId, notification);
-    String method = notification.getString("method");
-    if (method.endsWith("/list_changed")) {
-      notifyPresetsUsing(serverId, JsonRpc.notification(method, null));
-    }
   }
 
   private void upstreamToolsChanged(UUID serverId) {
+    // Clients are told once the new list has been fetched and differs (onServerOfferChanged).
     catalogs.toolsChanged(serverId);
-    notifyPresetsUsing(serverId, LIST_CHANGED);
   }
 
   private void notifyPresetsUsing(UUID serverId, JsonObject notification) {

@@ -184,6 +184,29 @@ class McpProtocolTest {
   }
 
   @Test
+  void browser_clients_get_cors_preflights_answered_and_can_read_the_session_id() {
+    HttpResponse<Buffer> preflight = web.request(io.vertx.core.http.HttpMethod.OPTIONS, gw.port(), "127.0.0.1",
+            "/mcp/" + preset.slug())
+        .putHeader("Origin", "http://localhost:5173").putHeader("Access-Control-Request-Method", "POST")
+        .putHeader("Access-Control-Request-Headers", "content-type,mcp-session-id,mcp-protocol-version,authorization")
+        .send().await();
+    assertThat(preflight.statusCode()).isEqualTo(204);
+    assertThat(preflight.getHeader("Access-Control-Allow-Origin")).isEqualTo("http://localhost:5173");
+    assertThat(preflight.getHeader("Access-Control-Allow-Headers").toLowerCase()).contains("mcp-session-id")
+        .contains("authorization");
+    HttpResponse<Buffer> init = post(preset.slug()).putHeader("Origin", "http://localhost:5173")
+        .sendJsonObject(initialize("2025-11-25")).await();
+    assertThat(init.statusCode()).isEqualTo(200);
+    assertThat(init.getHeader("Access-Control-Allow-Origin")).isEqualTo("http://localhost:5173");
+    assertThat(init.getHeader("Access-Control-Expose-Headers")).contains("Mcp-Session-Id");
+    HttpResponse<Buffer> foreign = web.request(io.vertx.core.http.HttpMethod.OPTIONS, gw.port(), "127.0.0.1",
+            "/mcp/" + preset.slug())
+        .putHeader("Origin", "https://evil.example").putHeader("Access-Control-Request-Method", "POST").send().await();
+    assertThat(foreign.statusCode()).isEqualTo(403);
+    assertThat(foreign.getHeader("Access-Control-Allow-Origin")).isNull();
+  }
+
+  @Test
   void a_foreign_origin_is_refused_and_localhost_is_allowed() {
     HttpResponse<Buffer> evil = post(preset.slug()).putHeader("Origin", "https://evil.example")
         .sendJsonObject(initialize("2025-11-25")).await();

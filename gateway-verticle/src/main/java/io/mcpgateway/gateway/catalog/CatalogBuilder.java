@@ -22,6 +22,7 @@ public final class CatalogBuilder {
   public static ToolCatalog build(Preset preset, Map<UUID, List<JsonObject>> toolsByServer,
       List<ToolCatalog.Unavailable> unavailable) {
     List<Federation.Claim> claims = new ArrayList<>();
+    List<ToolCatalog.Note> taskNotes = new ArrayList<>();
     if (preset.active()) {
       for (PresetServer link : preset.servers()) {
         List<JsonObject> tools = toolsByServer.get(link.serverId());
@@ -30,9 +31,25 @@ public final class CatalogBuilder {
         }
         for (JsonObject tool : tools) {
           String original = tool.getString("name");
-          if (link.allows(original)) {
-            claims.add(new Federation.Claim(link, original, tool));
+          if (!link.allows(original)) {
+            continue;
           }
+          // MCP 2025-11-25 tasks: the gateway does not relay tasks/*, so a tool that can only run as a task is not
+          // listed, and one that may is offered as a plain tool (the call runs to completion).
+          String taskSupport = tool.getValue("execution") instanceof JsonObject e ? e.getString("taskSupport") : null;
+          if ("required".equals(taskSupport)) {
+            taskNotes.add(new ToolCatalog.Note(null, original, link.serverSlug(),
+                "hidden: the tool requires tasks (execution.taskSupport = required), which the gateway does not relay"));
+            continue;
+          }
+          if (taskSupport != null) {
+            tool = tool.copy();
+            tool.getJsonObject("execution").remove("taskSupport");
+            if (tool.getJsonObject("execution").isEmpty()) {
+              tool.remove("execution");
+            }
+          }
+          claims.add(new Federation.Claim(link, original, tool));
         }
       }
     }
@@ -43,6 +60,8 @@ public final class CatalogBuilder {
           e.claim().link().serverSlug(), e.claim().definition()));
     }
     exposed.sort(Comparator.comparing(ExposedTool::name));
-    return new ToolCatalog(exposed, outcome.notes(), unavailable);
+    List<ToolCatalog.Note> notes = new ArrayList<>(outcome.notes());
+    notes.addAll(taskNotes);
+    return new ToolCatalog(exposed, notes, unavailable);
   }
 }

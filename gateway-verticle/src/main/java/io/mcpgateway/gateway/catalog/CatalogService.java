@@ -1,6 +1,7 @@
 package io.mcpgateway.gateway.catalog;
 
 import io.mcpgateway.gateway.upstream.Listing;
+import io.mcpgateway.gateway.upstream.ServerOffer;
 import io.mcpgateway.gateway.upstream.UpstreamRpcError;
 import io.mcpgateway.gateway.upstream.Upstreams;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * What the data plane serves, cached: presets by slug, upstream servers by id, and each preset's federated
@@ -48,6 +50,12 @@ public final class CatalogService {
   /** Stale-if-error: the node's last known presets and servers, answered while PostgreSQL is unreachable. */
   private final Cache<String, Optional<Preset>> lastKnownPresets;
   private final Cache<UUID, Optional<UpstreamServer>> lastKnownServers;
+  /** What one server offers besides tools, as last answered. */
+  record ServerFeatures(ServerOffer offer, Map<Listing, List<JsonObject>> lists) {}
+
+  private final LastGood<List<JsonObject>> lastTools;
+  private final LastGood<ServerFeatures> lastFeatures;
+  private BiConsumer<UUID, Boolean> changeListener = (id, tools) -> { };
 
   public CatalogService(Pool pool, UpstreamServerStore servers, Upstreams upstreams, Duration catalogTimeout) {
     this(pool, servers, upstreams, catalogTimeout, new LastKnownConfig(Duration.ofMinutes(15)));
@@ -61,6 +69,46 @@ public final class CatalogService {
     this.catalogTimeout = catalogTimeout;
     this.lastKnownPresets = lastKnown.presets;
     this.lastKnownServers = lastKnown.servers;
+    this.lastTools = new LastGood<>((id, tools) -> {
+      catalogs.invalidateAll();
+      changeListener.accept(id, true);
+    });
+    this.lastFeatures = new LastGood<>((id, f) -> {
+      features.invalidateAll();
+      changeListener.accept(id, false);
+    });
+  }
+
+  /**
+   * Called with a server's id when what it offers changed compared with its last answer ({@code true}: its tools,
+   * {@code false}: its prompts or resources), including a server that answers after having been left out. The
+   * catalogs are already dropped; the listener tells the clients ({@code list_changed}).
+   */
+  public void onServerOfferChanged(BiConsumer<UUID, Boolean> listener) {
+    this.changeListener = listener;
+  }
+
+  /**
+   * Re-lists, every {@code every}, the servers that cannot tell the gateway their lists changed (a Streamable HTTP
+   * server without a GET stream) and the ones that have not answered yet.
+   */
+  public void refreshPeriodically(io.vertx.core.Vertx vertx, Duration every) {
+    vertx.setPeriodic(every.toMillis(), t -> {
+      java.util.Set<UUID> ids = new java.util.HashSet<>(lastTools.servers());
+      ids.addAll(lastFeatures.servers());
+      for (UUID id : ids) {
+        server(id).onSuccess(found -> found.filter(UpstreamServer::active).ifPresent(s -> {
+          if (upstreams.refreshIfSilent(s) || !lastTools.has(id) || !lastFeatures.has(id)) {
+            refresh(s);
+          }
+        }));
+      }
+    });
+  }
+
+  private void refresh(UpstreamServer s) {
+    lastTools.refresh(s.id(), () -> serverTools(s));
+    lastFeatures.refresh(s.id(), () -> fetchFeatures(s));
   }
 
   /**
@@ -132,22 +180,10 @@ public final class CatalogService {
           return Future.<Void>succeededFuture();
         }
         UpstreamServer server = found.get();
-        return upstreams.offer(server).timeout(catalogTimeout.toMillis() * 2, TimeUnit.MILLISECONDS).compose(offer -> {
-          Map<Listing, List<JsonObject>> mine = new java.util.EnumMap<>(Listing.class);
-          List<Future<Void>> parts = new ArrayList<>();
-          for (Listing listing : List.of(Listing.PROMPTS, Listing.RESOURCES, Listing.RESOURCE_TEMPLATES)) {
-            if (offer.offers(listing.capability())) {
-              parts.add(upstreams.list(server, listing).timeout(catalogTimeout.toMillis() * 2, TimeUnit.MILLISECONDS)
-                  // A server that offers resources but has no templates may answer -32601: nothing to list.
-                  .recover(e -> e instanceof UpstreamRpcError ? Future.succeededFuture(List.of()) : Future.failedFuture(e))
-                  .onSuccess(items -> mine.put(listing, items)).mapEmpty());
-            }
-          }
-          return Future.all(parts).<Void>map(v -> {
-            offers.add(new FeatureCatalog.Linked(link, offer));
-            lists.put(link.serverId(), mine);
-            return null;
-          });
+        return lastFeatures.get(link.serverId(), () -> fetchFeatures(server)).<Void>map(f -> {
+          offers.add(new FeatureCatalog.Linked(link, f.offer()));
+          lists.put(link.serverId(), f.lists());
+          return null;
         }).recover(e -> {
           unavailable.add(new ToolCatalog.Unavailable(link.serverId(), link.serverSlug(),
               e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
@@ -158,6 +194,23 @@ public final class CatalogService {
     }
     return Future.join(loads).transform(ar ->
         Future.succeededFuture(FeatureCatalogBuilder.build(preset, offers, lists, unavailable)));
+  }
+
+  /** initialize's offer and the lists it announces, from the server itself. */
+  private Future<ServerFeatures> fetchFeatures(UpstreamServer server) {
+    return upstreams.offer(server).timeout(catalogTimeout.toMillis() * 2, TimeUnit.MILLISECONDS).compose(offer -> {
+      Map<Listing, List<JsonObject>> mine = new java.util.EnumMap<>(Listing.class);
+      List<Future<Void>> parts = new ArrayList<>();
+      for (Listing listing : List.of(Listing.PROMPTS, Listing.RESOURCES, Listing.RESOURCE_TEMPLATES)) {
+        if (offer.offers(listing.capability())) {
+          parts.add(upstreams.list(server, listing).timeout(catalogTimeout.toMillis() * 2, TimeUnit.MILLISECONDS)
+              // A server that offers resources but has no templates may answer -32601: nothing to list.
+              .recover(e -> e instanceof UpstreamRpcError ? Future.succeededFuture(List.of()) : Future.failedFuture(e))
+              .onSuccess(items -> mine.put(listing, items)).mapEmpty());
+        }
+      }
+      return Future.all(parts).map(v -> new ServerFeatures(offer, Map.copyOf(mine)));
+    });
   }
 
   /** The server's full, unfiltered live tool list (management's "pick tools" view). */
@@ -175,7 +228,8 @@ public final class CatalogService {
         if (found.isEmpty() || !found.get().active()) {
           return Future.<Void>succeededFuture();
         }
-        return serverTools(found.get())
+        // The last good list at once while a fresh one is fetched: a hanging server never stalls the others.
+        return lastTools.get(link.serverId(), () -> serverTools(found.get()))
             .onSuccess(list -> tools.put(link.serverId(), list))
             .onFailure(e -> unavailable.add(new ToolCatalog.Unavailable(link.serverId(), link.serverSlug(),
                 e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())))
@@ -203,19 +257,27 @@ public final class CatalogService {
     serversById.invalidate(serverId);
     catalogs.invalidateAll();
     features.invalidateAll();
+    // Its configuration changed: what it answered before may not be what it offers now.
+    lastTools.forget(serverId);
+    lastFeatures.forget(serverId);
     return server(serverId)
         .compose(found -> found.isPresent() && found.get().active() ? upstreams.changed(found.get())
             : upstreams.evict(serverId))
         .recover(e -> upstreams.evict(serverId));
   }
 
-  /** An upstream announced a new tool list: catalogs are rebuilt on next use. */
+  /**
+   * An upstream announced a new tool list: fetch it now; when it differs from the last one the catalogs are dropped
+   * and the change listener runs (so clients are told only once the new list is there to be read).
+   */
   public void toolsChanged(UUID serverId) {
-    catalogs.invalidateAll();
+    server(serverId).onSuccess(found -> found.filter(UpstreamServer::active)
+        .ifPresent(s -> lastTools.refresh(serverId, () -> serverTools(s))));
   }
 
-  /** An upstream announced new prompts or resources: feature catalogs are rebuilt on next use. */
+  /** An upstream announced new prompts or resources: as {@link #toolsChanged}, for them. */
   public void featuresChanged(UUID serverId) {
-    features.invalidateAll();
+    server(serverId).onSuccess(found -> found.filter(UpstreamServer::active)
+        .ifPresent(s -> lastFeatures.refresh(serverId, () -> fetchFeatures(s))));
   }
 }

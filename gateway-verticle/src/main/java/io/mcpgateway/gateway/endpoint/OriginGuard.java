@@ -45,7 +45,7 @@ final class OriginGuard implements Handler<RoutingContext> {
     }
   }
 
-  private static String origin(URI url) {
+  static String origin(URI url) {
     String base = url.getScheme() + "://" + url.getHost();
     return (url.getPort() > 0 ? base + ":" + url.getPort() : base).toLowerCase(Locale.ROOT);
   }

@@ -121,6 +121,11 @@ final class McpClientConnection {
     this.onServerNotification = listener;
   }
 
+  /** See {@link Transport#canNotify()}. */
+  boolean canNotify() {
+    return !closed && transport.canNotify();
+  }
+
   ServerOffer offer() {
     return new ServerOffer(serverCapabilities.copy(), instructions, serverInfo.copy());
   }

@@ -252,6 +252,11 @@ final class StreamableHttpTransport extends Transport {
     openGetStream();
   }
 
+  @Override
+  boolean canNotify() {
+    return getStream != null;
+  }
+
   /** The optional server-to-client stream (transports §Listening for Messages); 405 means the server has none. */
   private void openGetStream() {
     if (closed || sessionId == null) {

@@ -60,6 +60,11 @@ abstract class Transport {
 
   abstract Future<Void> close();
 
+  /** True when the server can send the gateway notifications outside a request (list_changed). */
+  boolean canNotify() {
+    return true;
+  }
+
   /** For logs: what this transport talks to, without credentials. */
   abstract String describe();
 

@@ -243,6 +243,18 @@ public final class UpstreamPool implements Upstreams {
   }
 
   @Override
+  public boolean refreshIfSilent(UpstreamServer server) {
+    Entry e = entries.get(server.id());
+    if (e == null || e.shared.connection == null || !e.shared.connection.succeeded()
+        || e.shared.connection.result().canNotify()) {
+      return false;
+    }
+    e.tools = null;
+    e.lists.clear();
+    return true;
+  }
+
+  @Override
   public void onNotification(java.util.function.BiConsumer<UUID, JsonObject> listener) {
     notificationListeners.add(listener);
   }

@@ -69,6 +69,14 @@ public interface Upstreams {
    */
   default void onNotification(java.util.function.BiConsumer<UUID, JsonObject> listener) {}
 
+  /**
+   * When the server's shared session cannot tell the gateway its lists changed (Streamable HTTP without a GET
+   * stream), forgets the cached lists so the next listing asks the server again; true when it did.
+   */
+  default boolean refreshIfSilent(UpstreamServer server) {
+    return false;
+  }
+
   /** Called with a server's id after it announced {@code notifications/tools/list_changed}. */
   void onToolListChanged(Consumer<UUID> listener);
 

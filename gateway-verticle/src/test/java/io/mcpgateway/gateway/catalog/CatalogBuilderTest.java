@@ -74,6 +74,18 @@ class CatalogBuilderTest {
   }
 
   @Test
+  void tools_that_require_tasks_are_not_listed_and_optional_task_support_is_not_advertised() {
+    Preset p = preset(PresetStatus.ACTIVE, new PresetServer(A, "alpha", true, List.of(), Instant.EPOCH));
+    List<JsonObject> tools = tools("plain", "may", "must");
+    tools.get(1).put("execution", new JsonObject().put("taskSupport", "optional"));
+    tools.get(2).put("execution", new JsonObject().put("taskSupport", "required"));
+    ToolCatalog c = CatalogBuilder.build(p, Map.of(A, tools), List.of());
+    assertThat(c.tools()).extracting(ExposedTool::name).containsExactly("may", "plain");
+    assertThat(c.find("may").orElseThrow().toMcp().containsKey("execution")).isFalse();
+    assertThat(c.notes()).singleElement().satisfies(n -> assertThat(n.reason()).contains("requires tasks"));
+  }
+
+  @Test
   void a_cursor_from_a_catalog_that_changed_since_is_refused() {
     String[] names = new String[150];
     for (int i = 0; i < names.length; i++) {

@@ -107,9 +107,14 @@ class CatalogServiceTest {
 
     catalogs.catalog(p).await();
     assertThat(listings.get() - before).isEqualTo(1);
+    // An announced change is fetched at once; the same list again changes nothing (no rebuild, no list_changed).
+    java.util.List<UUID> changed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    catalogs.onServerOfferChanged((id, tools) -> changed.add(id));
     catalogs.toolsChanged(server.id());
-    catalogs.catalog(p).await();
-    assertThat(listings.get() - before).isEqualTo(2);
+    io.mcpgateway.testing.Eventually.await("the announced list to be fetched", java.time.Duration.ofSeconds(5),
+        () -> listings.get() - before == 2);
+    assertThat(names(catalogs.catalog(p).await())).containsExactly("read", "write");
+    assertThat(changed).isEmpty();
   }
 
   /** Lists two tools after a short delay (so concurrent requests overlap); calls are not part of these tests. */
