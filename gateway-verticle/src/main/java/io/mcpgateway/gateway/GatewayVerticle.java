@@ -4,6 +4,8 @@ import io.mcpgateway.config.GatewayConfig;
 import io.mcpgateway.gateway.auth.ProtectedResourceMetadata;
 import io.mcpgateway.gateway.catalog.CatalogService;
 import io.mcpgateway.gateway.dispatch.McpDispatcher;
+import io.mcpgateway.gateway.endpoint.ListenStreams;
+import io.mcpgateway.gateway.endpoint.ModernHttpEndpoint;
 import io.mcpgateway.gateway.endpoint.StreamableHttpEndpoint;
 import io.mcpgateway.gateway.endpoint.McpRoutes;
 import io.mcpgateway.gateway.ratelimit.FallbackRateLimiter;
@@ -81,6 +83,7 @@ public final class GatewayVerticle extends VerticleBase {
   /** Names this instance's entries in the node-local circuit map (instances of one deployment share its id). */
   private final String instanceId = UUID.randomUUID().toString();
   private SessionRegistry sessions;
+  private ListenStreams listeners;
   private CatalogService catalogs;
   private McpDispatcher dispatcher;
   private final PresetStore presets = new PresetStore();
@@ -117,7 +120,9 @@ public final class GatewayVerticle extends VerticleBase {
     // A session's own upstream sessions (it declared sampling, elicitation or roots) end with its view here.
     sessions.onEnded(s -> upstreams.release(s.id()));
     dispatcher = new McpDispatcher(vertx, catalogs, upstreams, sessions);
-    var endpoint = new StreamableHttpEndpoint(dispatcher, sessions, config.callerLimits().maxBatchSize());
+    listeners = new ListenStreams(vertx);
+    var endpoint = new StreamableHttpEndpoint(dispatcher, sessions, config.callerLimits().maxBatchSize(),
+        new ModernHttpEndpoint(dispatcher, listeners));
     var policy = new AccessPolicy(pool);
     InProcessRateLimiter local = new InProcessRateLimiter(Clock.systemUTC(), shared.rateWindows());
     vertx.setPeriodic(1000, t -> local.sweep());
@@ -188,7 +193,9 @@ public final class GatewayVerticle extends VerticleBase {
     for (JsonObject changed : List.of(LIST_CHANGED, PROMPTS_CHANGED, RESOURCES_CHANGED)) {
       sessions.notifyPreset(change.presetId(), changed);
     }
+    listeners.notifyPreset(change.presetId(), "toolsListChanged", LIST_CHANGED.getString("method"));
     if (change.change() == Change.DELETED) {
+      listeners.endPreset(change.presetId());
       sessions.forgetPreset(change.presetId());
     }
   }
@@ -211,7 +218,12 @@ public final class GatewayVerticle extends VerticleBase {
 
   private void notifyPresetsUsing(UUID serverId, JsonObject notification) {
     presets.presetsUsingServer(pool, serverId)
-        .onSuccess(ids -> ids.keySet().forEach(id -> sessions.notifyPreset(id, notification)));
+        .onSuccess(ids -> ids.keySet().forEach(id -> {
+          sessions.notifyPreset(id, notification);
+          if (LIST_CHANGED.equals(notification)) {
+            listeners.notifyPreset(id, "toolsListChanged", LIST_CHANGED.getString("method"));
+          }
+        }));
   }
 
   /** Management's "pick tools" view: the live, unfiltered tool list of one server. */
@@ -287,6 +299,9 @@ public final class GatewayVerticle extends VerticleBase {
     circuits().keySet().stream().filter(k -> k.endsWith("/" + instanceId)).toList().forEach(circuits()::remove);
     if (sessions != null) {
       sessions.closeStreams();
+    }
+    if (listeners != null) {
+      listeners.close();
     }
     Future<Void> drained = server == null ? Future.succeededFuture()
         : server.shutdown(node.config().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);

@@ -1,18 +1,33 @@
 package io.mcpgateway.gateway;
 
 import java.util.List;
+import java.util.stream.Stream;
 
-/** The MCP protocol versions the gateway speaks (2025 era), newest first: downstream to clients and upstream to servers. */
+/**
+ * The MCP protocol versions the gateway speaks, newest first, downstream to clients and upstream to servers:
+ * the modern era (2026-07-28: no handshake, version and capabilities in every request's {@code _meta}) and the
+ * legacy era (2025-11-25 and earlier: an {@code initialize} handshake and a session).
+ */
 public final class ProtocolVersions {
-  public static final List<String> SUPPORTED = List.of("2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
-  public static final String LATEST = SUPPORTED.get(0);
+  /** Modern (per-request metadata) versions, newest first (2026-07-28 basic/versioning §Terminology). */
+  public static final List<String> MODERN = List.of("2026-07-28");
+  /** Legacy (initialize handshake) versions, newest first. */
+  public static final List<String> LEGACY = List.of("2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
+  /** Every version, newest first: the {@code supported} list of the unsupported-version error. */
+  public static final List<String> ALL = Stream.concat(MODERN.stream(), LEGACY.stream()).toList();
+  public static final String LATEST = LEGACY.get(0);
+  public static final String LATEST_MODERN = MODERN.get(0);
   /** Assumed when a request carries no MCP-Protocol-Version header (2025-06-18 transports §Protocol Version Header). */
   public static final String DEFAULT_WITHOUT_HEADER = "2025-03-26";
 
   private ProtocolVersions() {}
 
   public static String negotiate(String requested) {
-    return requested != null && SUPPORTED.contains(requested) ? requested : LATEST;
+    return requested != null && LEGACY.contains(requested) ? requested : LATEST;
+  }
+
+  public static boolean isModern(String version) {
+    return version != null && MODERN.contains(version);
   }
 
   /** {@code title} on Implementation and items arrived in 2025-06-18. */

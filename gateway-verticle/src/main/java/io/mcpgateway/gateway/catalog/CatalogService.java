@@ -32,6 +32,8 @@ import java.util.function.BiConsumer;
  * {@code tools/list_changed}.
  */
 public final class CatalogService {
+  /** How long a preset's catalog is served before the upstreams are listed again (the modern ttlMs hint). */
+  public static final Duration CATALOG_TTL = Duration.ofSeconds(60);
   private final Pool pool;
   private final Upstreams upstreams;
   private final Duration catalogTimeout;
@@ -44,7 +46,7 @@ public final class CatalogService {
    * preset just before a change, and builds its catalog just after the invalidation, must not cache the old
    * selection under a key that requests reading the new preset would hit.
    */
-  private final FutureCache<Preset, ToolCatalog> catalogs = new FutureCache<>(10_000, Duration.ofSeconds(60));
+  private final FutureCache<Preset, ToolCatalog> catalogs = new FutureCache<>(10_000, CATALOG_TTL);
   /** Prompts, resources, templates and capabilities, keyed like {@link #catalogs}. */
   private final FutureCache<Preset, FeatureCatalog> features = new FutureCache<>(10_000, Duration.ofSeconds(60));
   /** Stale-if-error: the node's last known presets and servers, answered while PostgreSQL is unreachable. */

@@ -10,6 +10,7 @@ import io.mcpgateway.model.GatewayException;
 import io.mcpgateway.model.preset.Preset;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 
@@ -73,6 +74,36 @@ public final class McpDispatcher {
     });
   }
 
+  /** What the preset offers as an MCP server: the same in both eras. */
+  static JsonObject capabilities() {
+    return new JsonObject().put("tools", new JsonObject().put("listChanged", true));
+  }
+
+  /**
+   * MCP 2026-07-28 server/discover: every version the gateway speaks, the preset's capabilities and identity,
+   * cacheable like the tool list (the capabilities never change; the instructions with the preset).
+   */
+  public JsonObject discover(Preset preset) {
+    JsonObject result = new JsonObject()
+        .put("supportedVersions", new JsonArray(ProtocolVersions.ALL))
+        .put("capabilities", capabilities())
+        .put("ttlMs", CatalogService.CATALOG_TTL.toMillis())
+        .put("cacheScope", ToolMethods.cacheScope(preset));
+    if (preset.description() != null && !preset.description().isBlank()) {
+      result.put("instructions", preset.description());
+    }
+    return result;
+  }
+
+  /** The gateway's identity for a preset ({@code serverInfo}). */
+  public static JsonObject serverInfo(Preset preset, boolean titled) {
+    JsonObject info = new JsonObject().put("name", "mcp-gateway/" + preset.slug()).put("version", "0.1.0");
+    if (titled) {
+      info.put("title", preset.name());
+    }
+    return info;
+  }
+
   /** Answers one request (not {@code initialize}); the future never fails with anything but a mapped failure. */
   public Future<JsonObject> request(Exchange ex, JsonObject request) {
     Object id = request.getValue("id");
@@ -84,6 +115,7 @@ public final class McpDispatcher {
     JsonObject params = rawParams == null ? new JsonObject() : (JsonObject) rawParams;
     try {
       return switch (method) {
+        case "server/discover" -> Future.succeededFuture(discover(ex.preset()));
         case "ping" -> Future.succeededFuture(new JsonObject());
         case "logging/setLevel" -> setLevel(ex.session(), params);
         case "tools/list" -> tools.list(ex, params);

@@ -5,6 +5,7 @@ import io.mcpgateway.gateway.catalog.ExposedTool;
 import io.mcpgateway.gateway.catalog.ToolCatalog;
 import io.mcpgateway.gateway.session.ClientRelay;
 import io.mcpgateway.gateway.session.Session;
+import io.mcpgateway.gateway.upstream.CallRelay;
 import io.mcpgateway.gateway.upstream.UpstreamCall;
 import io.mcpgateway.gateway.upstream.UpstreamRpcError;
 import io.mcpgateway.gateway.upstream.Upstreams;
@@ -12,6 +13,7 @@ import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.GatewayException;
 import io.mcpgateway.model.identity.Caller;
 import io.mcpgateway.model.preset.Preset;
+import io.mcpgateway.model.preset.Visibility;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -38,8 +40,16 @@ final class ToolMethods {
       page.tools().forEach(t -> tools.add(t.toMcp()));
       JsonObject out = new JsonObject().put("tools", tools);
       page.nextCursor().ifPresent(c -> out.put("nextCursor", c));
-      return out;
+      // MCP 2026-07-28 server/utilities/caching: fresh for as long as the gateway itself keeps the catalog; an
+      // incomplete catalog (a server could not be listed) is rebuilt on the next request, so it is stale at once.
+      return out.put("ttlMs", catalog.complete() ? CatalogService.CATALOG_TTL.toMillis() : 0)
+          .put("cacheScope", cacheScope(ex.preset()));
     });
+  }
+
+  /** A public preset's lists are the same for everyone; any other preset's are for its permitted callers only. */
+  static String cacheScope(Preset preset) {
+    return preset.visibility() == Visibility.PUBLIC ? "public" : "private";
   }
 
   Future<JsonObject> call(Exchange ex, Object id, JsonObject params) {
@@ -67,14 +77,43 @@ final class ToolMethods {
           return Future.failedFuture(gone);
         }
         long started = System.nanoTime();
+        JsonObject forwarded = new JsonObject().put("name", tool.get().originalName())
+            .put("arguments", arguments == null ? new JsonObject() : arguments);
+        if (meta instanceof JsonObject m && !m.isEmpty()) {
+          forwarded.put("_meta", m);
+        }
+        // MCP 2026-07-28 basic/patterns/mrtr: a retry carries the answers and the upstream's own state; both go
+        // back to the same upstream (the exposed name routes it), so any node can take the follow-up.
+        for (String retry : List.of("inputResponses", "requestState")) {
+          if (params.containsKey(retry)) {
+            forwarded.put(retry, params.getValue(retry));
+          }
+        }
+        JsonObject requestMeta = meta instanceof JsonObject m ? m : null;
         // What the upstream says or asks about this call goes back to this caller only, on the call's own stream.
-        ClientRelay relay = new ClientRelay(session, ex.channel()::notify, ex.channel()::send);
-        UpstreamCall call = upstreams.callTool(server.get(), tool.get().originalName(), (JsonObject) arguments,
-            meta instanceof JsonObject m ? m : null, session, relay);
-        session.track(id, call);
-        return call.result().andThen(ar -> {
-          relay.callEnded();
-          session.untrack(id);
+        // A modern caller (no session) gets notifications only, log messages as its request's _meta asks.
+        ClientRelay clientRelay = session == null ? null : new ClientRelay(session, ex.channel()::notify, ex.channel()::send);
+        CallRelay relay = clientRelay != null ? clientRelay : CallRelay.notificationsOnly(n -> {
+          if (LogLevels.wanted(requestMeta, n)) {
+            ex.channel().notify(n);
+          }
+        });
+        UpstreamCall call = upstreams.call(server.get(), "tools/call", forwarded, session, relay);
+        if (session != null) {
+          session.track(id, call);
+        }
+        ex.onCancel(call::cancel);
+        // A modern client handles input_required itself; a 2025 one is asked on the call's stream.
+        Future<JsonObject> result = session == null ? call.result() : call.result().compose(r -> InputRequiredBridge
+            .complete(r, relay, extra -> upstreams.call(server.get(), "tools/call", forwarded.copy().mergeIn(extra), session, relay)
+                .result()));
+        return result.andThen(ar -> {
+          if (clientRelay != null) {
+            clientRelay.callEnded();
+          }
+          if (session != null) {
+            session.untrack(id);
+          }
           recorder.record(preset, tool.get(), caller, System.nanoTime() - started,
               outcome(ar.succeeded() ? ar.result() : null, ar.cause()));
         });

@@ -1,5 +1,7 @@
 package io.mcpgateway.gateway.endpoint;
 
+import io.mcpgateway.gateway.ProtocolVersions;
+import io.mcpgateway.gateway.RequestMeta;
 import io.mcpgateway.gateway.upstream.UpstreamRpcError;
 import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.GatewayException;
@@ -7,6 +9,8 @@ import io.mcpgateway.model.db.DatabaseOutage;
 import io.mcpgateway.model.http.Problems;
 import io.mcpgateway.model.jsonrpc.JsonRpc;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -30,6 +34,26 @@ final class McpReplies {
       return;
     }
     response.setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toBuffer());
+  }
+
+  /** MCP 2026-07-28 {@code UnsupportedProtocolVersionError}: HTTP 400, -32022, data {supported, requested}. */
+  static void unsupportedVersion(RoutingContext ctx, Object id, String requested) {
+    json(ctx, 400, JsonRpc.error(id, RequestMeta.UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version \""
+        + requested + "\"; supported: " + String.join(", ", ProtocolVersions.ALL), new JsonObject()
+        .put("supported", new JsonArray(ProtocolVersions.ALL)).put("requested", requested)));
+  }
+
+  /** The id of the JSON-RPC request in the body, when it is one (for errors answered before dispatch). */
+  static Object idOfBody(RoutingContext ctx) {
+    try {
+      if (ctx.body() != null && ctx.body().length() > 0 && Json.decodeValue(ctx.body().buffer()) instanceof JsonObject m) {
+        Object id = m.getValue("id");
+        return id instanceof String || id instanceof Number ? id : null;
+      }
+    } catch (RuntimeException e) {
+      // not JSON: no id to echo
+    }
+    return null;
   }
 
   static void accepted(RoutingContext ctx) {

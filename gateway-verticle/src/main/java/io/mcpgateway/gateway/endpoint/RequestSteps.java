@@ -22,13 +22,17 @@ import java.net.URI;
 final class RequestSteps {
   private RequestSteps() {}
 
-  /** 2025-06-18+ transports §Protocol Version Header: an unsupported version is a 400. */
+  /**
+   * Transports §Protocol Version Header: a version the gateway does not speak is a 400 carrying the
+   * {@code UnsupportedProtocolVersionError} of MCP 2026-07-28 basic/versioning (code -32022, the supported
+   * versions listed, the request's id echoed), in either era: a legacy client reads the message, a modern one
+   * retries with a listed version.
+   */
   static Handler<RoutingContext> protocolVersion() {
     return ctx -> {
       String version = ctx.request().getHeader("MCP-Protocol-Version");
-      if (version != null && !ProtocolVersions.SUPPORTED.contains(version)) {
-        McpReplies.failure(ctx, ErrorCode.INVALID_REQUEST, "Unsupported MCP-Protocol-Version \"" + version
-            + "\"; supported: " + String.join(", ", ProtocolVersions.SUPPORTED));
+      if (version != null && !ProtocolVersions.ALL.contains(version)) {
+        McpReplies.unsupportedVersion(ctx, McpReplies.idOfBody(ctx), version);
         return;
       }
       ctx.next();

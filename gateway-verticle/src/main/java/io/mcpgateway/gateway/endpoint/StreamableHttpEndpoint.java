@@ -34,16 +34,22 @@ public final class StreamableHttpEndpoint {
   private final McpDispatcher dispatcher;
   private final SessionRegistry sessions;
   private final int maxBatchSize;
+  private final ModernHttpEndpoint modern;
 
   public StreamableHttpEndpoint(McpDispatcher dispatcher, SessionRegistry sessions) {
-    this(dispatcher, sessions, 100);
+    this(dispatcher, sessions, 100, null);
   }
 
-  /** {@code maxBatchSize}: the most messages one 2025-03-26 batch may carry ({@code MGW_BATCH_MAX}). */
-  public StreamableHttpEndpoint(McpDispatcher dispatcher, SessionRegistry sessions, int maxBatchSize) {
+  /**
+   * {@code maxBatchSize}: the most messages one 2025-03-26 batch may carry ({@code MGW_BATCH_MAX}); {@code modern}:
+   * the 2026-07-28 transport that takes the requests it claims (null: 2025 era only).
+   */
+  public StreamableHttpEndpoint(McpDispatcher dispatcher, SessionRegistry sessions, int maxBatchSize,
+      ModernHttpEndpoint modern) {
     this.dispatcher = dispatcher;
     this.sessions = sessions;
     this.maxBatchSize = maxBatchSize;
+    this.modern = modern;
   }
 
   // ---- POST ---------------------------------------------------------------------------------------------
@@ -79,6 +85,10 @@ public final class StreamableHttpEndpoint {
       McpReplies.failure(ctx, idOf(message), new GatewayException(ErrorCode.INVALID_REQUEST, "Invalid Request: " + problem));
       return;
     }
+    if (modern != null && ModernHttpEndpoint.claims(ctx, message)) {
+      modern.post(ctx, message, sse);
+      return;
+    }
     if ("initialize".equals(message.getString("method")) && message.containsKey("id")) {
       initialize(ctx, message);
       return;
@@ -106,6 +116,10 @@ public final class StreamableHttpEndpoint {
 
   /** 2025-03-26 allows JSON-RPC batches; later versions removed them. */
   private void batch(RoutingContext ctx, JsonArray batch) {
+    if (ModernHttpEndpoint.claimsHeaders(ctx)) {
+      McpReplies.failure(ctx, ErrorCode.INVALID_REQUEST, "Invalid Request: the body must be a single JSON-RPC message");
+      return;
+    }
     Optional<Session> session = session(ctx);
     if (session.isEmpty()) {
       return;
@@ -210,6 +224,9 @@ public final class StreamableHttpEndpoint {
 
   /** Opens the session's stream for server-initiated messages (transports §Listening for Messages). */
   public void get(RoutingContext ctx) {
+    if (modernRefuses(ctx)) {
+      return;
+    }
     if (!accepts(ctx.request().getHeader("Accept"), "text/event-stream")) {
       McpReplies.failure(ctx, ErrorCode.NOT_ACCEPTABLE, "Not Acceptable: GET needs Accept: text/event-stream");
       return;
@@ -228,11 +245,25 @@ public final class StreamableHttpEndpoint {
 
   /** Ends a session (transports §Session Management, 5). */
   public void delete(RoutingContext ctx) {
+    if (modernRefuses(ctx)) {
+      return;
+    }
     Optional<Session> session = session(ctx);
     if (session.isPresent()) {
       sessions.end(session.get().id());
       ctx.response().setStatusCode(204).end();
     }
+  }
+
+  /** 2026-07-28 transports §Earlier Streamable HTTP Revisions: no GET stream and no session to end. */
+  private static boolean modernRefuses(RoutingContext ctx) {
+    if (!ModernHttpEndpoint.claimsHeaders(ctx)) {
+      return false;
+    }
+    ctx.response().putHeader("Allow", "POST");
+    McpReplies.failure(ctx, ErrorCode.METHOD_NOT_ALLOWED, "Method Not Allowed: protocol version "
+        + ctx.request().getHeader("MCP-Protocol-Version") + " uses POST only (subscriptions/listen replaces the GET stream)");
+    return true;
   }
 
   // ---- helpers -------------------------------------------------------------------------------------

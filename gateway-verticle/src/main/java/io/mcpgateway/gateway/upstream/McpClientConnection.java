@@ -1,6 +1,7 @@
 package io.mcpgateway.gateway.upstream;
 
 import io.mcpgateway.gateway.ProtocolVersions;
+import io.mcpgateway.gateway.RequestMeta;
 import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.GatewayException;
 import io.mcpgateway.model.jsonrpc.JsonRpc;
@@ -19,8 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway as an MCP client of one upstream server (2025 era): the {@code initialize} handshake, then
- * requests correlated by id over whatever {@link Transport} reaches the server. Progress tokens are the
+ * The gateway as an MCP client of one upstream server, in either era. Over Streamable HTTP it first probes
+ * with {@code server/discover} (MCP 2026-07-28 basic/versioning §Backward Compatibility): a modern server gets
+ * no handshake and no session, and every request carries the per-request {@code _meta}; anything that is not
+ * a modern answer falls back to the 2025 {@code initialize} handshake. Requests are correlated by id over
+ * whatever {@link Transport} reaches the server. Progress tokens are the
  * gateway's own (one connection serves many callers) and are mapped back to each caller's token.
  * <p>A shared connection ({@code owner == null}) declares no client capabilities and refuses every
  * server-to-client request but {@code ping}. A connection owned by one downstream session declares exactly
@@ -69,6 +73,11 @@ final class McpClientConnection {
   private Handler<JsonObject> onServerNotification = n -> { };
   private String protocolVersion;
   private Promise<Void> drained;
+  private Era era;
+  private long listenId = -1;
+
+  /** Which protocol era a server speaks; remembered per server so a reconnect skips the probe. */
+  enum Era { MODERN, LEGACY }
 
   /** Bounds the upstream's unanswered requests to its client; more are refused at once. */
   static final int MAX_SERVER_REQUESTS = 32;
@@ -92,6 +101,10 @@ final class McpClientConnection {
 
       @Override
       public void streamEnded(Object related) {
+        if (related instanceof Number n && n.longValue() == listenId && !closed) {
+          vertx.setTimer(1000, t -> listen());
+          return;
+        }
         Pending p = related instanceof Number n ? pending.get(n.longValue()) : null;
         if (p != null) {
           fail(p, unavailable("closed the response stream without answering " + p.method));
@@ -146,18 +159,119 @@ final class McpClientConnection {
     return serverInfo;
   }
 
-  /** Opens the transport and performs the MCP initialize handshake (lifecycle §Initialization). */
+  Era era() {
+    return era;
+  }
+
   Future<McpClientConnection> start(Duration timeout) {
+    return start(timeout, null);
+  }
+
+  /**
+   * Opens the transport and learns the server's era: {@code known} (remembered from an earlier connection)
+   * is used as is; otherwise a transport that can carry both eras probes with {@code server/discover} first.
+   */
+  Future<McpClientConnection> start(Duration timeout, Era known) {
+    Future<Void> opened = transport.open().recover(e -> Future.failedFuture(asGatewayFailure(e)));
+    if (known == Era.LEGACY || !transport.carriesModern()) {
+      return opened.compose(v -> initialize(timeout));
+    }
+    return opened.compose(v -> discover(timeout)).recover(e -> {
+      if (closed || known == Era.MODERN || modernAnswer(e)) {
+        close();
+        return Future.failedFuture(e);
+      }
+      LOG.debug("upstream {} is not a modern server ({}); falling back to initialize", name, e.getMessage());
+      transport.legacy();
+      return initialize(timeout);
+    });
+  }
+
+  /** MCP 2026-07-28 server/discover: a modern server lists the versions it speaks; no session follows. */
+  private Future<McpClientConnection> discover(Duration timeout) {
+    transport.modern(ProtocolVersions.LATEST_MODERN);
+    era = Era.MODERN;
+    return request("server/discover", new JsonObject(), timeout, null).compose(result -> {
+      JsonArray versions = result.getJsonArray("supportedVersions", new JsonArray());
+      String version = ProtocolVersions.MODERN.stream().filter(versions::contains).findFirst().orElse(null);
+      if (version == null) {
+        era = null;
+        return Future.failedFuture(new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, "upstream \"" + name
+            + "\" speaks only protocol versions " + versions.encode() + "; the gateway speaks " + ProtocolVersions.ALL));
+      }
+      protocolVersion = version;
+      JsonObject meta = result.getJsonObject("_meta", new JsonObject());
+      serverInfo = meta.getJsonObject(RequestMeta.SERVER_INFO, new JsonObject());
+      listen();
+      return Future.succeededFuture(this);
+    }).onFailure(e -> {
+      if (era == Era.MODERN && protocolVersion == null) {
+        era = null;
+      }
+    });
+  }
+
+  /** A recognized modern JSON-RPC error identifies a modern server: no fallback (transports §Backward Compatibility). */
+  private static boolean modernAnswer(Throwable e) {
+    if (!(e instanceof UpstreamRpcError rpc)) {
+      return false;
+    }
+    int code = rpc.error().getInteger("code", 0);
+    return code == RequestMeta.UNSUPPORTED_PROTOCOL_VERSION || code == RequestMeta.HEADER_MISMATCH
+        || code == RequestMeta.MISSING_REQUIRED_CLIENT_CAPABILITY;
+  }
+
+  /**
+   * Modern servers announce list changes on a {@code subscriptions/listen} stream (2026-07-28
+   * basic/patterns/subscriptions); it is reopened when the server ends it. Its answer, if any, is ignored.
+   */
+  private void listen() {
+    if (closed) {
+      return;
+    }
+    listenId = nextId++;
+    JsonObject params = withMeta(new JsonObject().put("notifications", new JsonObject().put("toolsListChanged", true)));
+    transport.send(JsonRpc.request(listenId, "subscriptions/listen", params))
+        .onFailure(e -> LOG.debug("upstream {} has no subscriptions/listen stream: {}", name, e.getMessage()));
+  }
+
+  /** The per-request protocol fields a modern request carries; the caller's own _meta (progressToken) is kept. */
+  private JsonObject withMeta(JsonObject params) {
+    JsonObject out = params == null ? new JsonObject() : params.copy();
+    JsonObject meta = out.getValue("_meta") instanceof JsonObject m ? m : new JsonObject();
+    if (era == Era.MODERN) {
+      Object capabilities = meta.getValue(RequestMeta.CLIENT_CAPABILITIES);
+      meta.put(RequestMeta.PROTOCOL_VERSION, ProtocolVersions.LATEST_MODERN)
+          .put(RequestMeta.CLIENT_INFO, RequestMeta.implementation("mcp-gateway"))
+          // The caller's own (a modern client's, per request), else what this connection speaks for.
+          .put(RequestMeta.CLIENT_CAPABILITIES, capabilities instanceof JsonObject c ? c : clientCapabilities.copy());
+      out.put("_meta", meta);
+    } else if (!meta.isEmpty()) {
+      // A modern caller's fields mean nothing to a legacy server (it negotiated in initialize).
+      meta.remove(RequestMeta.PROTOCOL_VERSION);
+      meta.remove(RequestMeta.CLIENT_INFO);
+      meta.remove(RequestMeta.CLIENT_CAPABILITIES);
+      meta.remove(RequestMeta.LOG_LEVEL);
+      if (meta.isEmpty()) {
+        out.remove("_meta");
+      } else {
+        out.put("_meta", meta);
+      }
+    }
+    return out;
+  }
+
+  /** The 2025 handshake (lifecycle §Initialization). */
+  private Future<McpClientConnection> initialize(Duration timeout) {
+    era = Era.LEGACY;
     JsonObject params = new JsonObject()
         .put("protocolVersion", ProtocolVersions.LATEST)
         .put("capabilities", clientCapabilities.copy())
-        .put("clientInfo", new JsonObject().put("name", "mcp-gateway").put("version", "0.1.0"));
-    return transport.open()
-        .recover(e -> Future.failedFuture(asGatewayFailure(e)))
-        .compose(v -> request("initialize", params, timeout, null))
+        .put("clientInfo", RequestMeta.implementation("mcp-gateway"));
+    return request("initialize", params, timeout, null)
         .compose(result -> {
           String version = result.getString("protocolVersion");
-          if (!ProtocolVersions.SUPPORTED.contains(version)) {
+          if (!ProtocolVersions.LEGACY.contains(version)) {
             close();
             return Future.failedFuture(unavailable("answered with unsupported protocol version " + version));
           }
@@ -250,9 +364,9 @@ final class McpClientConnection {
       p.promise.fail(unavailable("connection is closed"));
       return p;
     }
-    JsonObject sent = params == null ? null : params.copy();
+    JsonObject sent = params == null && era != Era.MODERN ? null : withMeta(params);
     if (p.progressToken != null) {
-      sent.put("_meta", meta.copy().put("progressToken", p.progressToken));
+      sent.getJsonObject("_meta").put("progressToken", p.progressToken);
       byProgressToken.put(p.progressToken, p);
     }
     pending.put(p.id, p);
@@ -274,8 +388,9 @@ final class McpClientConnection {
     if (closed) {
       return;
     }
-    // MCP basic/utilities/cancellation: the initialize request must not be cancelled.
-    if (!"initialize".equals(p.method)) {
+    // MCP basic/utilities/cancellation: the initialize request must not be cancelled. Modern Streamable HTTP
+    // cancels by closing the request's stream (2026-07-28 transports §Cancellation), which abandon() does.
+    if (!"initialize".equals(p.method) && era != Era.MODERN) {
       transport.send(JsonRpc.notification("notifications/cancelled",
           new JsonObject().put("requestId", p.id).put("reason", reason)));
     }
@@ -365,6 +480,7 @@ final class McpClientConnection {
       case "notifications/tools/list_changed" -> onToolsChanged.run();
       case "notifications/resources/updated", "notifications/resources/list_changed",
           "notifications/prompts/list_changed" -> onServerNotification.handle(message.copy());
+      case "notifications/subscriptions/acknowledged" -> LOG.debug("upstream {} acknowledged the listen stream", name);
       default -> LOG.debug("upstream {} sent {}", name, method);
     }
   }

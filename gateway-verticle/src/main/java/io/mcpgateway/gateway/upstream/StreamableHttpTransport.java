@@ -1,5 +1,6 @@
 package io.mcpgateway.gateway.upstream;
 
+import io.mcpgateway.gateway.RequestMeta;
 import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.GatewayException;
 import io.vertx.core.Future;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * MCP Streamable HTTP, client side (2025-11-25 basic/transports §Streamable HTTP): each message is a POST;
  * a request is answered with JSON or with an SSE stream carrying its notifications and then its response.
  * Keeps the {@code Mcp-Session-Id}, sends {@code MCP-Protocol-Version} after the handshake, listens on the
- * optional GET stream for server notifications, and ends the session with DELETE on close.
+ * optional GET stream for server notifications, and ends the session with DELETE on close. In the modern era
+ * (2026-07-28) there is no session and no GET stream; every POST carries {@code Mcp-Method} / {@code Mcp-Name}.
  */
 final class StreamableHttpTransport extends Transport {
   private static final Logger LOG = LoggerFactory.getLogger(StreamableHttpTransport.class);
@@ -43,6 +45,7 @@ final class StreamableHttpTransport extends Transport {
   private HttpClientResponse getStream;
   private String lastGetEventId;
   private boolean closed;
+  private boolean modern;
 
   StreamableHttpTransport(Vertx vertx, String name, String url, Map<String, String> headers, UpstreamLimits limits) {
     this.vertx = vertx;
@@ -76,6 +79,14 @@ final class StreamableHttpTransport extends Transport {
           }
           req.putHeader("Content-Type", "application/json")
               .putHeader("Accept", "application/json, text/event-stream");
+          if (modern && message.getValue("method") instanceof String method) {
+            // 2026-07-28 transports §Standard Request Headers: Mcp-Method on every POST, Mcp-Name where it applies.
+            req.putHeader("Mcp-Method", method);
+            String mcpName = RequestMeta.nameFor(method, message.getJsonObject("params"));
+            if (mcpName != null) {
+              req.putHeader("Mcp-Name", RequestMeta.encodeHeader(mcpName));
+            }
+          }
           return req.send(message.toBuffer());
         })
         .compose(resp -> handle(resp, id))
@@ -87,7 +98,7 @@ final class StreamableHttpTransport extends Transport {
   }
 
   private Future<Void> handle(HttpClientResponse resp, Object id) {
-    String session = resp.getHeader("Mcp-Session-Id");
+    String session = modern ? null : resp.getHeader("Mcp-Session-Id");
     if (session != null && sessionId == null) {
       sessionId = session;
     }
@@ -105,6 +116,10 @@ final class StreamableHttpTransport extends Transport {
     if (status >= 300) {
       return BoundedBody.head(resp, 4096).compose(body -> {
         inFlight.remove(id);
+        if (modern && status >= 400 && status < 500 && rpcErrorFor(body, id)) {
+          // A modern server answers protocol errors with 4xx and a JSON-RPC error body: that is the answer.
+          return Future.succeededFuture();
+        }
         if (status == 401 || status == 403) {
           // The gateway's configured credentials were refused: nothing the caller can fix, so not a client error.
           return Future.failedFuture(new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE,
@@ -131,9 +146,9 @@ final class StreamableHttpTransport extends Transport {
     }
     return BoundedBody.read(resp, name, limits.maxMessageBytes()).map(body -> {
       inFlight.remove(id);
-      if (body.length() > 0 && type.startsWith("application/json")) {
-        deliver(body.toString(), id);
-      } else if (id != null && status == 200) {
+      boolean answered = body.length() > 0 && type.startsWith("application/json") && deliver(body.toString(), id);
+      if (id != null && !answered) {
+        // A request answered without its response (an empty 200, a 202 meant for notifications) gets none later.
         inbound.streamEnded(id);
       }
       return null;
@@ -237,6 +252,20 @@ final class StreamableHttpTransport extends Transport {
     }
   }
 
+  /** Delivers {@code body} when it is the JSON-RPC error answering request {@code id}. */
+  private boolean rpcErrorFor(Buffer body, Object id) {
+    try {
+      if (id != null && Json.decodeValue(body) instanceof JsonObject m && m.getValue("error") instanceof JsonObject
+          && String.valueOf(id).equals(String.valueOf(m.getValue("id")))) {
+        inbound.message(m, id);
+        return true;
+      }
+    } catch (RuntimeException e) {
+      // not JSON: an HTTP failure like any other
+    }
+    return false;
+  }
+
   private static boolean answers(JsonObject message, Object related) {
     return related != null && !message.containsKey("method") && String.valueOf(related).equals(String.valueOf(message.getValue("id")));
   }
@@ -244,6 +273,24 @@ final class StreamableHttpTransport extends Transport {
   @Override
   boolean relatesMessages() {
     return true;
+  }
+
+  @Override
+  boolean carriesModern() {
+    return true;
+  }
+
+  @Override
+  void modern(String version) {
+    modern = true;
+    protocolVersion = version;
+  }
+
+  @Override
+  void legacy() {
+    modern = false;
+    protocolVersion = null;
+    sessionId = null;
   }
 
   @Override

@@ -44,6 +44,17 @@ abstract class Transport {
   /** Sends one message; replies arrive through the sink. */
   abstract Future<Void> send(JsonObject message);
 
+  /** Whether this transport can carry modern (2026-07-28) requests, so the connection probes with server/discover. */
+  boolean carriesModern() {
+    return false;
+  }
+
+  /** From now on every request is a modern one at {@code protocolVersion}: per-request headers, no session. */
+  void modern(String protocolVersion) {}
+
+  /** The modern probe failed: back to the legacy shape before the initialize handshake. */
+  void legacy() {}
+
   /** The handshake is done: remember the negotiated version, open server-to-client streams if any. */
   void initialized(String protocolVersion) {}
 

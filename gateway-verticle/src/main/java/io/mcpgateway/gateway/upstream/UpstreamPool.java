@@ -103,6 +103,8 @@ public final class UpstreamPool implements Upstreams {
   }
 
   private final class Entry {
+    /** The server's protocol era once a connection learned it: later connections (shared or a session's own) skip the probe. */
+    McpClientConnection.Era era;
     /** The latest record: its name or description may change under a live connection, which keeps serving. */
     UpstreamServer server;
     final CircuitBreaker breaker;
@@ -608,7 +610,8 @@ public final class UpstreamPool implements Upstreams {
     // The whole attempt (open, endpoint wait, initialize, notifications/initialized) has one bound; a transport
     // step that stalls fails the attempt and releases it instead of holding the server for good.
     Duration attempt = handshake.plus(limits.controlTimeout());
-    return connection.start(handshake)
+    McpClientConnection.Era known = e.era;
+    return connection.start(handshake, known)
         .timeout(attempt.toMillis(), TimeUnit.MILLISECONDS)
         .recover(err -> {
           connection.close();
@@ -621,6 +624,7 @@ public final class UpstreamPool implements Upstreams {
           slot.connectedAt = System.nanoTime();
           c.owner(slot.owner); // the session's view may have been rebuilt while connecting
           refreshGauges();
+          e.era = c.era();
           if (slot.owner == null) {
             LOG.info("connected to upstream {} ({}, protocol {})", s.slug(), transport.describe(), c.protocolVersion());
           } else {
@@ -629,7 +633,11 @@ public final class UpstreamPool implements Upstreams {
                 DownstreamClient.relayedCapabilities(slot.owner.capabilities()).fieldNames());
           }
         })
-        .onFailure(err -> backoff(slot));
+        .onFailure(err -> {
+          // The server may have been replaced by one of the other era: probe again next time.
+          e.era = null;
+          backoff(slot);
+        });
   }
 
   private void died(Entry e, Slot slot, McpClientConnection connection) {

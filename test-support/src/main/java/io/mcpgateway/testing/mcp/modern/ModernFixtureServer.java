@@ -1,0 +1,83 @@
+package io.mcpgateway.testing.mcp.modern;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real 2026-07-28 (modern) MCP server for tests: {@code modern-fixture.mjs} on the TypeScript SDK v2 in a Node
+ * child process on a loopback port. It serves both eras (legacy requests statelessly, its input_required
+ * returns turned into real server-to-client requests there). Tools, with {@code name} as prefix:
+ * {@code _echo {text}}, {@code _confirm {what}} (an elicitation), {@code _sample {prompt}} (a sampling
+ * request), {@code _stateful} (requestState only).
+ */
+public final class ModernFixtureServer implements AutoCloseable {
+  private final Process process;
+  private final int port;
+
+  private ModernFixtureServer(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  public static ModernFixtureServer start(String name) {
+    return start("modern-fixture.mjs", name);
+  }
+
+  /** Starts one of this package's fixture scripts; it prints {@code listening <port>} when ready. */
+  public static ModernFixtureServer start(String script, String name) {
+    try {
+      var dir = NodePackages.dir();
+      Process p = new ProcessBuilder(NodePackages.node(dir).toString(), NodePackages.script(script).toString(), name)
+          .directory(dir.toFile()).redirectErrorStream(true).start();
+      var reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      CompletableFuture<Integer> port = CompletableFuture.supplyAsync(() -> {
+        try {
+          for (String line; (line = reader.readLine()) != null; ) {
+            if (line.startsWith("listening ")) {
+              return Integer.parseInt(line.substring("listening ".length()).trim());
+            }
+          }
+          throw new IllegalStateException("the fixture exited before listening");
+        } catch (IOException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      int listening = port.get(30, TimeUnit.SECONDS);
+      Thread drain = new Thread(() -> {
+        try {
+          while (reader.readLine() != null) {
+            // keep the pipe empty
+          }
+        } catch (IOException ignored) {
+          // process ended
+        }
+      }, "modern-fixture-" + name);
+      drain.setDaemon(true);
+      drain.start();
+      return new ModernFixtureServer(p, listening);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not start the modern MCP fixture " + script + ": " + e.getMessage(), e);
+    }
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + port + "/mcp";
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+}

@@ -1,0 +1,77 @@
+// A 2026-07-28 (modern) MCP server on the TypeScript SDK v2, for gateway tests: `node modern-fixture.mjs NAME`
+// prints "listening <port>" once it serves http://127.0.0.1:<port>/mcp. Both eras are served by the SDK
+// (legacy 2025 requests statelessly; input_required returns become real server-to-client requests there).
+// Tools: <name>_echo {text}, <name>_confirm {what} (asks an elicitation, input_required), <name>_sample
+// {prompt} (asks a sampling request), <name>_stateful {step} (requestState only).
+import http from 'node:http';
+import { McpServer, createMcpHandler, fromJsonSchema, inputRequired, inputResponse } from '@modelcontextprotocol/server';
+
+const name = process.argv[2] || 'modern';
+const obj = (properties, required = []) => fromJsonSchema({ type: 'object', properties, required });
+
+function build() {
+  const server = new McpServer({ name, version: '1.0.0' }, {
+    capabilities: { tools: { listChanged: true } },
+    cacheHints: { 'tools/list': { ttlMs: 60000, cacheScope: 'public' } }
+  });
+  server.registerTool(name + '_echo', { description: 'echoes text', inputSchema: obj({ text: { type: 'string' } }, ['text']) },
+    async ({ text }) => ({ content: [{ type: 'text', text: name + ': ' + text }] }));
+  server.registerTool(name + '_confirm', { description: 'asks the user to confirm', inputSchema: obj({ what: { type: 'string' } }, ['what']) },
+    async ({ what }, ctx) => {
+      const answer = inputResponse(ctx.mcpReq.inputResponses, 'confirm');
+      if (answer.kind !== 'elicit') {
+        return inputRequired({ inputRequests: { confirm: inputRequired.elicit({ message: 'Confirm ' + what + '?',
+          requestedSchema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] } }) } });
+      }
+      return { content: [{ type: 'text', text: 'confirm ' + what + ': ' + answer.action + ' ' + JSON.stringify(answer.content ?? {}) }] };
+    });
+  server.registerTool(name + '_sample', { description: 'asks the client LLM', inputSchema: obj({ prompt: { type: 'string' } }, ['prompt']) },
+    async ({ prompt }, ctx) => {
+      const answer = inputResponse(ctx.mcpReq.inputResponses, 'llm');
+      if (answer.kind !== 'sampling') {
+        return inputRequired({ inputRequests: { llm: inputRequired.createMessage({ messages: [{ role: 'user',
+          content: { type: 'text', text: prompt } }], maxTokens: 50 }) } });
+      }
+      return { content: [{ type: 'text', text: 'sampled: ' + JSON.stringify(answer.content ?? answer) }] };
+    });
+  server.registerTool(name + '_stateful', { description: 'two rounds carried in requestState', inputSchema: obj({}) },
+    async (_args, ctx) => {
+      const state = ctx.mcpReq.requestState();
+      if (!state) {
+        return inputRequired({ requestState: 'round-1' });
+      }
+      return { content: [{ type: 'text', text: 'resumed from ' + state }] };
+    });
+  return server;
+}
+
+const handler = createMcpHandler(() => build());
+const httpServer = http.createServer(async (req, res) => {
+  try {
+    const chunks = [];
+    for await (const c of req) chunks.push(c);
+    const body = Buffer.concat(chunks);
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+    const request = new Request('http://' + req.headers.host + req.url, { method: req.method, headers,
+      body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body });
+    const response = await handler.fetch(request);
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    if (response.body) {
+      const reader = response.body.getReader();
+      req.on('close', () => reader.cancel().catch(() => {}));
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        res.write(value);
+      }
+    }
+    res.end();
+  } catch (e) {
+    if (!res.headersSent) res.writeHead(500);
+    res.end(String(e));
+  }
+});
+httpServer.listen(0, '127.0.0.1', () => console.log('listening ' + httpServer.address().port));
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
