@@ -41,15 +41,13 @@ import org.junit.jupiter.api.io.TempDir;
  * known gap below.
  */
 class Conformance2026Test {
-  private static final String PROMPTS = "the gateway federates tools only; prompts are not served through a preset yet";
+  private static final String PROMPTS = "prompts/get does not forward inputResponses/requestState yet (only tools/call does)";
 
   /**
    * Checks (scenario/check) the fixture passes directly that the gateway does not pass yet, with the reason.
    * When one starts passing the test says so and it should be removed.
    */
   static final Map<String, String> KNOWN_GAPS = Map.of(
-      "prompts-list/prompts-list", PROMPTS,
-      "caching/sep-2549-prompts-list-caching-hints", PROMPTS,
       "input-required-result-non-tool-request/sep-2322-non-tool-incomplete", PROMPTS,
       "input-required-result-non-tool-request/sep-2322-non-tool-complete", PROMPTS);
 

@@ -74,25 +74,23 @@ public final class McpDispatcher {
     });
   }
 
-  /** What the preset offers as an MCP server: the same in both eras. */
-  static JsonObject capabilities() {
-    return new JsonObject().put("tools", new JsonObject().put("listChanged", true));
-  }
-
   /**
-   * MCP 2026-07-28 server/discover: every version the gateway speaks, the preset's capabilities and identity,
-   * cacheable like the tool list (the capabilities never change; the instructions with the preset).
+   * MCP 2026-07-28 server/discover: every version the gateway speaks, the preset's capabilities (the same as
+   * initialize advertises) and instructions, cacheable like the lists.
    */
-  public JsonObject discover(Preset preset) {
-    JsonObject result = new JsonObject()
-        .put("supportedVersions", new JsonArray(ProtocolVersions.ALL))
-        .put("capabilities", capabilities())
-        .put("ttlMs", CatalogService.CATALOG_TTL.toMillis())
-        .put("cacheScope", ToolMethods.cacheScope(preset));
-    if (preset.description() != null && !preset.description().isBlank()) {
-      result.put("instructions", preset.description());
-    }
-    return result;
+  public Future<JsonObject> discover(Preset preset) {
+    return catalogs.features(preset).map(features -> {
+      JsonObject result = new JsonObject()
+          .put("supportedVersions", new JsonArray(ProtocolVersions.ALL))
+          .put("capabilities", features.capabilities())
+          .put("ttlMs", CatalogService.CATALOG_TTL.toMillis())
+          .put("cacheScope", ToolMethods.cacheScope(preset));
+      String instructions = features.instructions(preset);
+      if (!instructions.isEmpty()) {
+        result.put("instructions", instructions);
+      }
+      return result;
+    });
   }
 
   /** The gateway's identity for a preset ({@code serverInfo}). */
@@ -115,7 +113,7 @@ public final class McpDispatcher {
     JsonObject params = rawParams == null ? new JsonObject() : (JsonObject) rawParams;
     try {
       return switch (method) {
-        case "server/discover" -> Future.succeededFuture(discover(ex.preset()));
+        case "server/discover" -> discover(ex.preset());
         case "ping" -> Future.succeededFuture(new JsonObject());
         case "logging/setLevel" -> setLevel(ex.session(), params);
         case "tools/list" -> tools.list(ex, params);

@@ -9,7 +9,9 @@ import io.mcpgateway.gateway.upstream.UpstreamRpcError;
 import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.GatewayException;
 import io.mcpgateway.model.jsonrpc.JsonRpc;
+import io.mcpgateway.gateway.catalog.CatalogService;
 import io.mcpgateway.model.preset.Preset;
+import io.mcpgateway.model.preset.Visibility;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -29,6 +31,10 @@ public final class ModernHttpEndpoint {
   /** 2025-era methods this revision removed: 404 + -32601 (transports §Protocol Version Header). */
   private static final Set<String> REMOVED = Set.of("initialize", "ping", "logging/setLevel", "resources/subscribe",
       "resources/unsubscribe");
+
+  /** server/utilities/caching §Cacheable Results. */
+  private static final Set<String> CACHEABLE = Set.of("tools/list", "prompts/list", "resources/list",
+      "resources/templates/list", "resources/read");
 
   private final McpDispatcher dispatcher;
   private final ListenStreams listeners;
@@ -92,7 +98,7 @@ public final class ModernHttpEndpoint {
     Exchange exchange = new Exchange(preset, RequestContext.caller(ctx), null, reply::notify, cancels::add);
     dispatcher.request(exchange, message).onComplete(ar -> {
       if (ar.succeeded()) {
-        reply.reply(JsonRpc.result(id, complete(ar.result(), preset)));
+        reply.reply(JsonRpc.result(id, complete(method, ar.result(), preset)));
       } else if (ar.cause() instanceof GatewayException g && !(g instanceof UpstreamRpcError)
           && g.code() == ErrorCode.NOT_IMPLEMENTED) {
         reject(ctx, 404, id, JsonRpc.METHOD_NOT_FOUND, g.getMessage(), null);
@@ -154,10 +160,15 @@ public final class ModernHttpEndpoint {
   }
 
   /** basic §Responses: every result has a resultType; the gateway names itself in every result's _meta. */
-  private static JsonObject complete(JsonObject result, Preset preset) {
+  private static JsonObject complete(String method, JsonObject result, Preset preset) {
     JsonObject out = result.copy();
     if (!(out.getValue("resultType") instanceof String)) {
       out.put("resultType", "complete");
+    }
+    // server/utilities/caching: every cacheable complete result carries hints; the lists live as long as the catalog.
+    if (CACHEABLE.contains(method) && "complete".equals(out.getString("resultType")) && !out.containsKey("ttlMs")) {
+      out.put("ttlMs", CatalogService.CATALOG_TTL.toMillis()).put("cacheScope",
+          preset.visibility() == Visibility.PUBLIC && !"resources/read".equals(method) ? "public" : "private");
     }
     JsonObject meta = out.getValue("_meta") instanceof JsonObject m ? m : new JsonObject();
     if (!meta.containsKey(RequestMeta.SERVER_INFO)) {

@@ -202,6 +202,7 @@ final class McpClientConnection {
       protocolVersion = version;
       JsonObject meta = result.getJsonObject("_meta", new JsonObject());
       serverInfo = meta.getJsonObject(RequestMeta.SERVER_INFO, new JsonObject());
+      serverCapabilities = result.getValue("capabilities") instanceof JsonObject c ? c : new JsonObject();
       listen();
       return Future.succeededFuture(this);
     }).onFailure(e -> {
