@@ -44,12 +44,13 @@ public final class McpRoutes {
           ctx.next();
         })
         .handler(new OriginGuard(config.http()))
-        .handler(RequestSteps.protocolVersion())
         .handler(RequestSteps.preset(catalogs))
         .handler(RequestSteps.authenticate(authenticator, addresses, config.http().publicUrl(), scopes, challenge))
         .handler(RequestSteps.authorize(policy, challenge))
         // Wrapped: Vert.x Web refuses a BodyHandler after other handlers unless the request was paused, as it is.
         .handler(ctx -> body.handle(ctx))
+        // after the body: the unsupported-version error echoes the request id
+        .handler(RequestSteps.protocolVersion())
         .handler(rateLimit)
         .failureHandler(McpRoutes::failure);
     router.post(path).handler(endpoint::post);
