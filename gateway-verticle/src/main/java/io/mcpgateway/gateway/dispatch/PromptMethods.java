@@ -1,10 +1,7 @@
 package io.mcpgateway.gateway.dispatch;
 
 import io.mcpgateway.gateway.catalog.CatalogService;
-import io.mcpgateway.gateway.catalog.FeatureCatalog;
-import io.mcpgateway.gateway.catalog.Pages;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /** server/prompts: {@code prompts/list} over the preset's federated prompts, {@code prompts/get} routed to the owner. */
@@ -19,14 +16,8 @@ final class PromptMethods {
 
   Future<JsonObject> list(Exchange ex, JsonObject params) {
     String cursor = Params.cursor(params);
-    return catalogs.features(ex.preset()).map(catalog -> {
-      Pages.Page<FeatureCatalog.Item> page = catalog.promptsPage(cursor);
-      JsonArray prompts = new JsonArray();
-      page.items().forEach(p -> prompts.add(p.toMcp("name")));
-      JsonObject out = new JsonObject().put("prompts", prompts);
-      page.nextCursor().ifPresent(c -> out.put("nextCursor", c));
-      return out;
-    });
+    return catalogs.features(ex.preset())
+        .map(catalog -> FeatureLists.result(catalog.promptsPage(cursor), "prompts", "name"));
   }
 
   Future<JsonObject> get(Exchange ex, Object id, JsonObject params) {

@@ -2,7 +2,6 @@ package io.mcpgateway.gateway.dispatch;
 
 import io.mcpgateway.gateway.catalog.CatalogService;
 import io.mcpgateway.gateway.catalog.FeatureCatalog;
-import io.mcpgateway.gateway.catalog.Pages;
 import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.GatewayException;
 import io.mcpgateway.model.jsonrpc.JsonRpc;
@@ -33,26 +32,14 @@ final class ResourceMethods {
 
   Future<JsonObject> list(Exchange ex, JsonObject params) {
     String cursor = Params.cursor(params);
-    return catalogs.features(ex.preset()).map(catalog -> {
-      Pages.Page<FeatureCatalog.Item> page = catalog.resourcesPage(cursor);
-      JsonArray resources = new JsonArray();
-      page.items().forEach(r -> resources.add(r.toMcp("uri")));
-      JsonObject out = new JsonObject().put("resources", resources);
-      page.nextCursor().ifPresent(c -> out.put("nextCursor", c));
-      return out;
-    });
+    return catalogs.features(ex.preset())
+        .map(catalog -> FeatureLists.result(catalog.resourcesPage(cursor), "resources", "uri"));
   }
 
   Future<JsonObject> templates(Exchange ex, JsonObject params) {
     String cursor = Params.cursor(params);
-    return catalogs.features(ex.preset()).map(catalog -> {
-      Pages.Page<FeatureCatalog.Item> page = catalog.templatesPage(cursor);
-      JsonArray templates = new JsonArray();
-      page.items().forEach(t -> templates.add(t.toMcp("uriTemplate")));
-      JsonObject out = new JsonObject().put("resourceTemplates", templates);
-      page.nextCursor().ifPresent(c -> out.put("nextCursor", c));
-      return out;
-    });
+    return catalogs.features(ex.preset())
+        .map(catalog -> FeatureLists.result(catalog.templatesPage(cursor), "resourceTemplates", "uriTemplate"));
   }
 
   Future<JsonObject> read(Exchange ex, Object id, JsonObject params) {
