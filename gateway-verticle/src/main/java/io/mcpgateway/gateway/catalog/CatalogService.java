@@ -10,6 +10,7 @@ import io.mcpgateway.model.db.DatabaseOutage;
 import io.mcpgateway.model.preset.Preset;
 import io.mcpgateway.model.preset.PresetServer;
 import io.mcpgateway.model.preset.PresetStore;
+import io.mcpgateway.model.preset.Visibility;
 import io.mcpgateway.model.server.UpstreamServer;
 import io.mcpgateway.model.server.UpstreamServerStore;
 import io.vertx.core.Future;
@@ -34,6 +35,12 @@ import java.util.function.BiConsumer;
 public final class CatalogService {
   /** How long a preset's catalog is served before the upstreams are listed again (the modern ttlMs hint). */
   public static final Duration CATALOG_TTL = Duration.ofSeconds(60);
+
+  /** The modern cacheScope hint: a public preset's lists are the same for everyone, any other's are for its permitted callers. */
+  public static String cacheScope(Preset preset) {
+    return preset.visibility() == Visibility.PUBLIC ? "public" : "private";
+  }
+
   private final Pool pool;
   private final Upstreams upstreams;
   private final Duration catalogTimeout;

@@ -84,7 +84,7 @@ public final class McpDispatcher {
           .put("supportedVersions", new JsonArray(ProtocolVersions.ALL))
           .put("capabilities", features.capabilities())
           .put("ttlMs", CatalogService.CATALOG_TTL.toMillis())
-          .put("cacheScope", ToolMethods.cacheScope(preset));
+          .put("cacheScope", CatalogService.cacheScope(preset));
       String instructions = features.instructions(preset);
       if (!instructions.isEmpty()) {
         result.put("instructions", instructions);

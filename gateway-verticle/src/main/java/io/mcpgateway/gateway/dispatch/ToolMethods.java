@@ -13,7 +13,6 @@ import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.GatewayException;
 import io.mcpgateway.model.identity.Caller;
 import io.mcpgateway.model.preset.Preset;
-import io.mcpgateway.model.preset.Visibility;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -43,13 +42,8 @@ final class ToolMethods {
       // MCP 2026-07-28 server/utilities/caching: fresh for as long as the gateway itself keeps the catalog; an
       // incomplete catalog (a server could not be listed) is rebuilt on the next request, so it is stale at once.
       return out.put("ttlMs", catalog.complete() ? CatalogService.CATALOG_TTL.toMillis() : 0)
-          .put("cacheScope", cacheScope(ex.preset()));
+          .put("cacheScope", CatalogService.cacheScope(ex.preset()));
     });
-  }
-
-  /** A public preset's lists are the same for everyone; any other preset's are for its permitted callers only. */
-  static String cacheScope(Preset preset) {
-    return preset.visibility() == Visibility.PUBLIC ? "public" : "private";
   }
 
   Future<JsonObject> call(Exchange ex, Object id, JsonObject params) {

@@ -11,7 +11,6 @@ import io.mcpgateway.model.GatewayException;
 import io.mcpgateway.model.jsonrpc.JsonRpc;
 import io.mcpgateway.gateway.catalog.CatalogService;
 import io.mcpgateway.model.preset.Preset;
-import io.mcpgateway.model.preset.Visibility;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -167,8 +166,9 @@ public final class ModernHttpEndpoint {
     }
     // server/utilities/caching: every cacheable complete result carries hints; the lists live as long as the catalog.
     if (CACHEABLE.contains(method) && "complete".equals(out.getString("resultType")) && !out.containsKey("ttlMs")) {
+      // A resource's contents may differ per caller even on a public preset: never shared.
       out.put("ttlMs", CatalogService.CATALOG_TTL.toMillis()).put("cacheScope",
-          preset.visibility() == Visibility.PUBLIC && !"resources/read".equals(method) ? "public" : "private");
+          "resources/read".equals(method) ? "private" : CatalogService.cacheScope(preset));
     }
     JsonObject meta = out.getValue("_meta") instanceof JsonObject m ? m : new JsonObject();
     if (!meta.containsKey(RequestMeta.SERVER_INFO)) {
