@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * {@code /api/v1/audit-events}: the trail across presets, servers, keys and principals. Administrators see every
@@ -37,6 +38,20 @@ public final class AuditRoutes {
     api.route(new Api.Operation(HttpMethod.GET, "/audit-events", "audit",
         "The audit trail across everything, newest first (admins: all; others: their own changes). Query: aggregateType, aggregateId, type prefix, actorId, from, to",
         null, 200, "AuditEvent", true), this::list);
+  }
+
+  /**
+   * One aggregate's trail ({@code /presets/{id}/events}, {@code /servers/{id}/events}): the query is checked first,
+   * then {@code visibleId} resolves the aggregate the caller may see (or fails 404).
+   */
+  public static Future<Reply> trailOf(Pool pool, AuditEventStore audit, RoutingContext ctx, String aggregateType,
+      Supplier<Future<UUID>> visibleId) {
+    int limit = Api.limit(ctx);
+    Optional<String> cursor = Api.cursor(ctx);
+    var filter = Api.auditFilter(ctx);
+    return visibleId.get()
+        .compose(id -> audit.list(pool, aggregateType, id, filter, limit, cursor))
+        .map(page -> Reply.ok(Api.page(page, AuditEvent::toJson)));
   }
 
   private Future<Reply> list(Caller caller, RoutingContext ctx) {

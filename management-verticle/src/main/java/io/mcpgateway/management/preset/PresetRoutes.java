@@ -2,6 +2,7 @@ package io.mcpgateway.management.preset;
 
 import static io.mcpgateway.management.http.Api.Reply;
 
+import io.mcpgateway.management.audit.AuditRoutes;
 import io.mcpgateway.management.http.Api;
 import io.mcpgateway.management.http.BusRequests;
 import io.mcpgateway.management.http.Events;
@@ -170,12 +171,7 @@ public final class PresetRoutes {
   }
 
   private Future<Reply> events(Caller caller, RoutingContext ctx) {
-    int limit = Api.limit(ctx);
-    Optional<String> cursor = Api.cursor(ctx);
-    var filter = Api.auditFilter(ctx);
-    return managed(caller, Api.pathId(ctx, "id"))
-        .compose(p -> audit.list(pool, "preset", p.id(), filter, limit, cursor))
-        .map(page -> Reply.ok(Api.page(page, io.mcpgateway.model.audit.AuditEvent::toJson)));
+    return AuditRoutes.trailOf(pool, audit, ctx, "preset", () -> managed(caller, Api.pathId(ctx, "id")).map(Preset::id));
   }
 
   /** Validates the window and forwards to the metrics verticle, which computes the numbers in SQL. */

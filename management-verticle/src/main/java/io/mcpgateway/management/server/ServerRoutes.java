@@ -3,6 +3,7 @@ package io.mcpgateway.management.server;
 import static io.mcpgateway.management.http.Api.Reply;
 
 import io.mcpgateway.config.GatewayConfig;
+import io.mcpgateway.management.audit.AuditRoutes;
 import io.mcpgateway.management.http.Api;
 import io.mcpgateway.management.http.BusRequests;
 import io.mcpgateway.management.http.Events;
@@ -176,12 +177,7 @@ public final class ServerRoutes {
   }
 
   private Future<Reply> events(Caller caller, RoutingContext ctx) {
-    int limit = Api.limit(ctx);
-    Optional<String> cursor = Api.cursor(ctx);
-    var filter = Api.auditFilter(ctx);
-    return visible(caller, Api.pathId(ctx, "id"))
-        .compose(s -> audit.list(pool, "server", s.id(), filter, limit, cursor))
-        .map(page -> Reply.ok(Api.page(page, io.mcpgateway.model.audit.AuditEvent::toJson)));
+    return AuditRoutes.trailOf(pool, audit, ctx, "server", () -> visible(caller, Api.pathId(ctx, "id")).map(UpstreamServer::id));
   }
 
   private Future<UpstreamServer> visible(Caller caller, UUID id) {
