@@ -17,6 +17,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import java.time.Duration;
 import io.mcpgateway.gateway.ratelimit.RateLimitHandler;
+import io.mcpgateway.gateway.session.EndedSessions;
 import io.mcpgateway.gateway.session.SessionCounts;
 import io.mcpgateway.gateway.session.SessionRegistry;
 import io.mcpgateway.gateway.session.SessionTokens;
@@ -63,12 +64,14 @@ public final class GatewayVerticle extends VerticleBase {
    * in-process rate-limit windows (lock-free; so a caller's limit is per node, not per instance, without Redis).
    */
   public record NodeWide(SessionTokens tokens, NodeRateWindows rateWindows, SessionCounts sessionCounts,
-      io.mcpgateway.gateway.catalog.LastKnownConfig lastKnown) {
+      io.mcpgateway.gateway.catalog.LastKnownConfig lastKnown, EndedSessions endedSessions) {
     public static NodeWide of(NodeSettings node) {
       var limits = node.config().callerLimits();
-      return new NodeWide(new SessionTokens(node.secrets(), node.config().scale().sessionMaxAge(), Clock.systemUTC()),
+      Duration maxAge = node.config().scale().sessionMaxAge();
+      return new NodeWide(new SessionTokens(node.secrets(), maxAge, Clock.systemUTC()),
           new NodeRateWindows(), new SessionCounts(limits.sessionsPerCaller(), limits.sessionsPerNode()),
-          new io.mcpgateway.gateway.catalog.LastKnownConfig(limits.staleConfigFor()));
+          new io.mcpgateway.gateway.catalog.LastKnownConfig(limits.staleConfigFor()),
+          new EndedSessions(SessionRegistry.MAX_ENDED, maxAge));
     }
   }
 
@@ -116,7 +119,7 @@ public final class GatewayVerticle extends VerticleBase {
     catalogs = new CatalogService(pool, new UpstreamServerStore(node.secrets()), upstreams, config.upstream().catalogTimeout(),
         shared.lastKnown());
     sessions = new SessionRegistry(vertx, shared.tokens(), config.sessionIdleTimeout(),
-        SessionRegistry.DEFAULT_CLIENT_ANSWER_TIMEOUT, shared.sessionCounts());
+        SessionRegistry.DEFAULT_CLIENT_ANSWER_TIMEOUT, shared.sessionCounts(), shared.endedSessions());
     // A session's own upstream sessions (it declared sampling, elicitation or roots) end with its view here.
     sessions.onEnded(s -> upstreams.release(s.id()));
     dispatcher = new McpDispatcher(vertx, catalogs, upstreams, sessions);

@@ -7,8 +7,6 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,15 +26,15 @@ import org.slf4j.LoggerFactory;
 public final class SessionRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
   /** Ended ids remembered until their token would expire anyway; beyond this many, the oldest are dropped. */
-  static final int MAX_ENDED = 100_000;
+  public static final int MAX_ENDED = 100_000;
 
   /** Longest text kept of each clientInfo field. */
   static final int CLIENT_INFO_TEXT = 200;
 
   private final Map<String, Session> sessions = new HashMap<>();
   private final SessionCounts counts;
-  /** Ended session id → when its token expires (insertion order = end order). */
-  private final LinkedHashMap<String, Long> ended = new LinkedHashMap<>();
+  /** The node's ended session ids (shared by its instances). */
+  private final EndedSessions ended;
   private final Vertx vertx;
   private final SessionTokens tokens;
   private final Duration idleTimeout;
@@ -56,10 +54,19 @@ public final class SessionRegistry {
     this(vertx, tokens, idleTimeout, clientAnswerTimeout, SessionCounts.unbounded());
   }
 
-  /** {@code counts}: the node's session views against the per-caller and per-node caps (shared by instances). */
   public SessionRegistry(Vertx vertx, SessionTokens tokens, Duration idleTimeout, Duration clientAnswerTimeout,
       SessionCounts counts) {
+    this(vertx, tokens, idleTimeout, clientAnswerTimeout, counts, new EndedSessions(MAX_ENDED, tokens.maxAge()));
+  }
+
+  /**
+   * {@code counts}: the node's session views against the per-caller and per-node caps; {@code ended}: the node's
+   * ended ids (both shared by the node's instances).
+   */
+  public SessionRegistry(Vertx vertx, SessionTokens tokens, Duration idleTimeout, Duration clientAnswerTimeout,
+      SessionCounts counts, EndedSessions ended) {
     this.counts = counts;
+    this.ended = ended;
     this.vertx = vertx;
     this.tokens = tokens;
     this.idleTimeout = idleTimeout;
@@ -140,6 +147,10 @@ public final class SessionRegistry {
     if (id == null) {
       return Optional.empty();
     }
+    if (ended.contains(id, tokens.now())) {
+      forget(id); // ended on another instance: drop this view now, before its bus message arrives
+      return Optional.empty();
+    }
     Session s = sessions.get(id);
     if (s != null) {
       if (tokens.now() <= tokens.expiresAt(s.issuedAt())) {
@@ -147,9 +158,6 @@ public final class SessionRegistry {
       }
       drop(id);
       s.end();
-      return Optional.empty();
-    }
-    if (ended.containsKey(id)) {
       return Optional.empty();
     }
     return tokens.open(id).map(c -> {
@@ -181,13 +189,8 @@ public final class SessionRegistry {
       s.end();
     }
     long expires = tokens.open(id).map(c -> tokens.expiresAt(c.issuedAtMillis())).orElse(0L);
-    if (expires > tokens.now() && !ended.containsKey(id)) {
-      ended.put(id, expires);
-      if (ended.size() > MAX_ENDED) {
-        Iterator<String> oldest = ended.keySet().iterator();
-        oldest.next();
-        oldest.remove();
-      }
+    if (expires > tokens.now()) {
+      ended.add(id, expires);
     }
   }
 
@@ -282,11 +285,6 @@ public final class SessionRegistry {
         s.closeStream();
       } else {
         s.keepAlive(); // finds dead connections
-      }
-    }
-    for (Iterator<Long> it = ended.values().iterator(); it.hasNext(); ) {
-      if (it.next() < wallNow) {
-        it.remove();
       }
     }
   }

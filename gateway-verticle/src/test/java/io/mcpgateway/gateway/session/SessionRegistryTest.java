@@ -77,6 +77,27 @@ class SessionRegistryTest {
   }
 
   @Test
+  void a_session_ended_on_one_instance_is_gone_on_another_before_the_bus_message_arrives() {
+    var tokens = new SessionTokens(io.mcpgateway.model.crypto.SecretBox.fromBase64(io.mcpgateway.model.crypto.SecretBox.generateKey()),
+        Duration.ofHours(1), java.time.Clock.systemUTC());
+    SessionCounts shared = new SessionCounts(10, 100);
+    EndedSessions ended = new EndedSessions(SessionRegistry.MAX_ENDED, Duration.ofHours(1));
+    SessionRegistry first = OnContext.call(context, () -> new SessionRegistry(vertx, tokens, Duration.ofMinutes(5),
+        SessionRegistry.DEFAULT_CLIENT_ANSWER_TIMEOUT, shared, ended));
+    SessionRegistry second = OnContext.call(context, () -> new SessionRegistry(vertx, tokens, Duration.ofMinutes(5),
+        SessionRegistry.DEFAULT_CLIENT_ANSWER_TIMEOUT, shared, ended));
+    Session s = create(first, "caller");
+    assertThat(OnContext.call(context, () -> second.get(s.id()).isPresent())).as("any instance opens the token").isTrue();
+    // DELETE on the first and the next request on the second in one turn of the event loop: the ended message
+    // published on the bus cannot have been delivered yet, so only the node-wide ended set can answer.
+    boolean seenAfterEnd = OnContext.call(context, () -> {
+      first.end(s.id());
+      return second.get(s.id()).isPresent();
+    });
+    assertThat(seenAfterEnd).as("the spec's 404 for a terminated session, on every instance at once").isFalse();
+  }
+
+  @Test
   void only_short_name_title_and_version_of_client_info_are_kept() {
     SessionRegistry r = registry(10, 10);
     JsonObject huge = new JsonObject().put("name", "n".repeat(100_000)).put("version", "1.0").put("title", 42)
