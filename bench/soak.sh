@@ -6,6 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PHASE=${SOAK_PHASE_SECONDS:-30}
+AFTER_PHASE=${SOAK_AFTER_SECONDS:-$PHASE}
+ABANDON=${SOAK_SESSIONS:-2000}
+# The node's heap is bounded as a container limit would bound it, so growth shows as GC work or an OOM, not RSS.
+JAVA_OPTS=${SOAK_JAVA_OPTS:--Xmx512m}
 PG_URL=${MGW_BENCH_PG_URL:-postgresql://postgres@127.0.0.1:5432/test}
 SCHEMA=soak_$(date +%s)
 ADMIN=soak-admin-$(head -c 24 /dev/urandom | base64 | tr -d "/+=")
@@ -27,7 +31,7 @@ python3 bench/hostile_upstream.py 9600 > "$OUT/hostile.log" 2>&1 & HOSTILE_PID=$
 # One caller (127.0.0.1) opens all 2,000 abandoned sessions here, so its per-caller cap is raised for the run.
 MGW_PG_URL=$PG_URL MGW_PG_SCHEMA=$SCHEMA MGW_ADMIN_API_KEY=$ADMIN MGW_HTTP_PORT=18080 MGW_MANAGEMENT_PORT=18081 \
   MGW_METRICS_PORT=19090 MGW_HTTP_HOST=127.0.0.1 MGW_SESSIONS_PER_CALLER=10000 \
-  java -jar "$GATEWAY_JAR" > "$OUT/gateway.log" 2>&1 & GW_PID=$!
+  java $JAVA_OPTS -jar "$GATEWAY_JAR" > "$OUT/gateway.log" 2>&1 & GW_PID=$!
 until curl -sf localhost:18080/ready >/dev/null; do sleep 0.2; done
 
 api() { curl -sf -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' "$@"; }
@@ -41,7 +45,9 @@ for kind in big sse hang; do link "$HOSTILE" "$(server "hostile-$kind" "http://1
 
 rss() { grep VmRSS /proc/$GW_PID/status | awk '{printf "%d", $2/1024}'; }
 (while sleep 5; do echo "$(date +%s) $(rss)" >> "$OUT/rss.txt"; done) & RSS_PID=$!
-load() { java -cp "$BENCH_JAR" io.mcpgateway.bench.LoadGenerator http://127.0.0.1:18080/mcp/soak-normal 16 "$PHASE" 2>/dev/null | tail -1; }
+load() { java -cp "$BENCH_JAR" io.mcpgateway.bench.LoadGenerator http://127.0.0.1:18080/mcp/soak-normal 16 "${1:-$PHASE}" 2>/dev/null | tail -1; }
+heap() { jcmd "$GW_PID" GC.heap_info 2>/dev/null | grep -iE "garbage-first heap|used" | head -1 | sed 's/^ *//'; }
+sessions() { curl -s localhost:19090/metrics | awk '/^mgw_sessions /{print $2}'; }
 mcp() {
   local session=(); [ -n "$2" ] && session=(-H "Mcp-Session-Id: $2")
   curl -s -m "${3:-40}" -D - -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
@@ -60,12 +66,20 @@ echo "RSS idle: $(rss) MiB"
 BEFORE=$(load); echo "before: $BEFORE RSS $(rss) MiB"
 LOOP_PIDS=()
 for kind in big sse hang; do hostile_loop "$kind" & LOOP_PIDS+=($!); done
-(for i in $(seq 1 2000); do mcp "$INIT" "" 5 > /dev/null; echo "$i" > "$OUT/abandoned.txt"; done) & LOOP_PIDS+=($!)
+# Abandoned sessions, eight openers at a time so the 2,000 fit in the phase; each line of abandoned.txt is one session.
+(seq 1 "$ABANDON" | xargs -P 8 -I{} sh -c "curl -s -m 5 -o /dev/null -w '%{http_code}\\n' -H 'Content-Type: application/json' \
+  -H 'Accept: application/json, text/event-stream' -d '$INIT' http://127.0.0.1:18080/mcp/soak-hostile >> $OUT/abandoned.txt") \
+  & LOOP_PIDS+=($!)
 DURING=$(load); echo "during: $DURING RSS $(rss) MiB"
 for p in "${LOOP_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
 # (curls still under way end by their own -m timeout)
-AFTER=$(load); echo "after: $AFTER RSS $(rss) MiB"
+echo "heap after the hostile phase: $(heap); live session views: $(sessions)"
+AFTER=$(load "$AFTER_PHASE"); echo "after: $AFTER RSS $(rss) MiB"
+jcmd "$GW_PID" GC.run >/dev/null 2>&1 || true
+echo "heap after a full GC: $(heap); live session views: $(sessions)"
+echo "largest classes on the heap:"; jcmd "$GW_PID" GC.class_histogram 2>/dev/null | sed -n 3,12p
 echo "hostile calls answered: $(wc -l < "$OUT/hostile-calls.txt"); samples:"
 for kind in big sse hang; do echo "$kind: $(grep -c " $kind " "$OUT/hostile-calls.txt" || true) answered; $(grep -m1 " $kind " "$OUT/hostile-calls.txt" | cut -c1-240 || true)"; done
-echo "sessions abandoned: $(cat "$OUT/abandoned.txt" 2>/dev/null || echo 0)"
+echo "sessions abandoned: $(grep -c '^200' "$OUT/abandoned.txt" 2>/dev/null || echo 0) opened (of $(wc -l < "$OUT/abandoned.txt" 2>/dev/null || echo 0) tried; status counts: $(sort "$OUT/abandoned.txt" | uniq -c | tr '\n' ' '))"
 echo "metrics: $(curl -s localhost:19090/metrics | grep -E '^mgw_metrics_(dropped|rejected)_events' | tr '\n' ' ')"
+echo "RSS samples (every 5 s): max $(awk '$2>m{m=$2} END{print m}' "$OUT/rss.txt") MiB, last $(tail -1 "$OUT/rss.txt" | cut -d' ' -f2) MiB"
