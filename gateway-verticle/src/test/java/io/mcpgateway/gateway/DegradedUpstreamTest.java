@@ -8,6 +8,7 @@ import io.mcpgateway.model.preset.Visibility;
 import io.mcpgateway.model.server.UpstreamServer;
 import io.mcpgateway.testing.Eventually;
 import io.mcpgateway.testing.mcp.FixtureTools;
+import io.mcpgateway.testing.mcp.HostileUpstream;
 import io.mcpgateway.testing.mcp.HttpFixtureServer;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -17,11 +18,13 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Issue 13 item 8: a linked server that goes away never stalls the preset's other servers. */
+/** Issue 13 item 8: a linked server that goes away, or hangs, never stalls the preset's other servers. */
 class DegradedUpstreamTest {
   private static GatewayHarness gw;
   private static HttpFixtureServer healthy;
@@ -76,6 +79,73 @@ class DegradedUpstreamTest {
           .hasMessageContaining(flakyServer.slug());
     } finally {
       flaky.restart();
+    }
+  }
+
+  /**
+   * A server that accepts connections and never answers (not one that is down: nothing fails fast, every request
+   * to it just waits) costs the healthy server's callers nothing; when it answers again and says its list changed,
+   * the new list reaches the clients as {@code list_changed}. The time bounds are behaviour bounds (far under the
+   * 5 s tool-call and 10 s catalog timeouts the stuck server's requests wait out), not performance figures.
+   */
+  @Test
+  void a_server_that_hangs_never_delays_the_healthy_ones_and_its_list_comes_back_when_it_answers() {
+    HostileUpstream stuck = HostileUpstream.start(gw.vertx);
+    HttpFixtureServer steady = HttpFixtureServer.streamable("steady", json -> List.of(FixtureTools.tool(json, "hi",
+        "Says hi", "{\"type\":\"object\",\"properties\":{}}", (ex, req) -> FixtureTools.text("hi"))));
+    Preset mixed = gw.preset(GatewayHarness.slug("hang"), Visibility.PUBLIC);
+    gw.link(mixed, gw.httpServer(GatewayHarness.slug("steady"), steady.url(), Map.of()), List.of());
+    gw.link(mixed, gw.httpServer(GatewayHarness.slug("stuck"), stuck.url("hangs"), Map.of()), List.of());
+    List<List<String>> changes = new CopyOnWriteArrayList<>();
+    var transport = HttpClientStreamableHttpTransport.builder(gw.base()).endpoint("/mcp/" + mixed.slug())
+        .openConnectionOnStartup(true).build();
+    try (McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(30))
+        .toolsChangeConsumer(tools -> changes.add(tools.stream().map(McpSchema.Tool::name).toList())).build()) {
+      client.initialize();
+      assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name).containsExactlyInAnyOrder("echo", "hi");
+
+      stuck.hang(true);
+      // A call to the stuck server waits (until the tool-call timeout); the healthy one's callers must not.
+      CompletableFuture<Object> stuckCall = CompletableFuture.supplyAsync(() -> {
+        try {
+          return client.callTool(new McpSchema.CallToolRequest("echo", Map.of()));
+        } catch (RuntimeException e) {
+          return e;
+        }
+      });
+      Eventually.await("the call held by the stuck server", Duration.ofSeconds(10), () -> stuck.count("held tools/call") == 1);
+      // The healthy server changes its list: the catalog is rebuilt while the stuck server hangs.
+      steady.addTool(FixtureTools.tool(steady.json(), "hi_again", "Says hi again",
+          "{\"type\":\"object\",\"properties\":{}}", (ex, req) -> FixtureTools.text("hi again")));
+      Eventually.await("the healthy server's new tool", Duration.ofSeconds(10),
+          () -> client.listTools().tools().stream().anyMatch(t -> t.name().equals("hi_again")));
+      for (int i = 0; i < 5; i++) {
+        long started = System.nanoTime();
+        assertThat(client.listTools().tools()).as("the stuck server's last good list stays listed")
+            .extracting(McpSchema.Tool::name).containsExactlyInAnyOrder("echo", "hi", "hi_again");
+        assertThat(((McpSchema.TextContent) client.callTool(new McpSchema.CallToolRequest("hi", Map.of()))
+            .content().get(0)).text()).isEqualTo("hi");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("tools/list + a call to the healthy server")
+            .isLessThan(Duration.ofSeconds(3));
+      }
+      // The stuck call itself is bounded: it ends at the tool-call timeout (5 s here) naming the server.
+      assertThat(stuckCall.join()).isInstanceOf(RuntimeException.class).asString()
+          .contains("did not answer tools/call").contains("stuck-");
+
+      // The stuck server says its list changed (the gateway's tools/list to it is held too), then answers at last.
+      int changesBefore = changes.size();
+      stuck.toolNames("echo", "echo_back");
+      Eventually.await("the gateway asking the stuck server for its new list", Duration.ofSeconds(10),
+          () -> stuck.count("held tools/list") >= 1);
+      stuck.hang(false);
+      Eventually.await("list_changed with the stuck server's new tool", Duration.ofSeconds(20),
+          () -> changes.stream().skip(changesBefore).anyMatch(names -> names.contains("echo_back")));
+      assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name)
+          .containsExactlyInAnyOrder("echo", "echo_back", "hi", "hi_again");
+    } finally {
+      stuck.hang(false);
+      stuck.close();
+      steady.close();
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.mcpgateway.testing.mcp;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -8,6 +9,8 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,7 +31,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@code notifications/initialized} POST is never answered; {@code stall-delete}: the DELETE ending the
  *       session is never answered;</li>
  *   <li>{@code error-page}: {@code tools/call} is answered HTTP 500 with an internal-looking HTML page;</li>
- *   <li>{@code /sse/stalled}: the legacy stream opens and never names its endpoint.</li>
+ *   <li>{@code /sse/stalled}: the legacy stream opens and never names its endpoint;</li>
+ *   <li>{@code hangs}: a well-behaved server with a GET stream until {@link #hang(boolean) hang(true)}; from then on
+ *       it accepts every request (any method) and answers none of them until {@code hang(false)}, which answers
+ *       them all late, as a server that was stuck would. {@link #toolNames} changes its tools and says so
+ *       ({@code notifications/tools/list_changed}) on its open GET streams.</li>
  * </ul>
  * {@link #count(String)} tells how often each thing happened (JSON-RPC method, {@code GET}, {@code DELETE}).
  */
@@ -38,6 +45,12 @@ public final class HostileUpstream implements AutoCloseable {
   private volatile long hugeBytes = 50L * 1024 * 1024;
   private volatile long bytesSent;
   private volatile String lastHost;
+  private volatile boolean hanging;
+  private volatile List<String> toolNames = List.of("echo");
+  /** Requests to {@code hangs} held while it hangs, each with the context to answer it on. */
+  private final List<Map.Entry<Context, Runnable>> held = new ArrayList<>();
+  /** Open GET streams of {@code hangs}, each with its context. */
+  private final List<Map.Entry<Context, HttpServerResponse>> streams = new ArrayList<>();
 
   private HostileUpstream(Vertx vertx) {
     this.server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1").await();
@@ -59,6 +72,41 @@ public final class HostileUpstream implements AutoCloseable {
 
   public HostileUpstream hugeBytes(long bytes) {
     this.hugeBytes = bytes;
+    return this;
+  }
+
+  /**
+   * Mode {@code hangs}: {@code true} holds every request from now on (they are accepted, never answered);
+   * {@code false} answers the held ones and serves normally again.
+   */
+  public HostileUpstream hang(boolean hang) {
+    List<Map.Entry<Context, Runnable>> release;
+    synchronized (held) {
+      hanging = hang;
+      release = hang ? List.of() : new ArrayList<>(held);
+      if (!hang) {
+        held.clear();
+      }
+    }
+    release.forEach(e -> e.getKey().runOnContext(v -> e.getValue().run()));
+    return this;
+  }
+
+  /**
+   * The tools {@code tools/list} answers from now on (each with an object input schema; default {@code echo}); the
+   * open GET streams of {@code hangs} are told {@code notifications/tools/list_changed}.
+   */
+  public HostileUpstream toolNames(String... names) {
+    this.toolNames = List.of(names);
+    List<Map.Entry<Context, HttpServerResponse>> open;
+    synchronized (held) {
+      open = new ArrayList<>(streams);
+    }
+    open.forEach(e -> e.getKey().runOnContext(v -> {
+      if (!e.getValue().closed()) {
+        e.getValue().write("event: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}\n\n");
+      }
+    }));
     return this;
   }
 
@@ -93,6 +141,18 @@ public final class HostileUpstream implements AutoCloseable {
     }
     if (req.method() == HttpMethod.GET) {
       seen("GET");
+      if ("hangs".equals(mode)) {
+        Runnable open = () -> {
+          req.response().setChunked(true).putHeader("Content-Type", "text/event-stream").write(": open\n\n");
+          synchronized (held) {
+            streams.add(Map.entry(Vertx.currentContext(), req.response()));
+          }
+        };
+        if (!hold(req, "GET", open)) {
+          open.run();
+        }
+        return;
+      }
       if ("retry1".equals(mode)) {
         req.response().putHeader("Content-Type", "text/event-stream").end("retry: 1\n: bye\n\n");
       } else {
@@ -102,42 +162,74 @@ public final class HostileUpstream implements AutoCloseable {
     }
     if (req.method() == HttpMethod.DELETE) {
       seen("DELETE");
+      if ("hangs".equals(mode) && hold(req, "DELETE", () -> req.response().setStatusCode(200).end())) {
+        return;
+      }
       if (!"stall-delete".equals(mode)) {
         req.response().setStatusCode(200).end();
       }
       return;
     }
     req.body().onSuccess(body -> {
-      JsonObject msg = body.toJsonObject();
-      String method = msg.getString("method", "(response)");
-      seen(method);
-      Object id = msg.getValue("id");
-      HttpServerResponse resp = req.response();
-      switch (method) {
-        case "initialize" -> {
-          if (!"slow-init".equals(mode)) {
-            json(resp, id, new JsonObject().put("protocolVersion", "2025-06-18")
-                .put("capabilities", new JsonObject().put("tools", new JsonObject()))
-                .put("serverInfo", new JsonObject().put("name", "hostile").put("version", "1")), "hostile-session");
-          }
-        }
-        case "notifications/initialized" -> {
-          if (!"stall-initialized".equals(mode)) {
-            resp.setStatusCode(202).end();
-          }
-        }
-        case "tools/list" -> json(resp, id, new JsonObject().put("tools", new JsonArray()
-            .add(new JsonObject().put("name", "echo").put("inputSchema", new JsonObject().put("type", "object")))), null);
-        case "tools/call" -> call(mode, id, resp);
-        default -> {
-          if (id == null) {
-            resp.setStatusCode(202).end();
-          } else {
-            json(resp, id, new JsonObject(), null);
-          }
-        }
+      if (!"hangs".equals(mode) || !hold(req, body.toJsonObject().getString("method", "(response)"), () -> answer(mode, req, body))) {
+        answer(mode, req, body);
       }
     });
+  }
+
+  /**
+   * Holds {@code answer} while mode {@code hangs} hangs, counted as {@code "held " + what}; false when it does not
+   * hang (answer now).
+   */
+  private boolean hold(HttpServerRequest req, String what, Runnable answer) {
+    synchronized (held) {
+      if (!hanging) {
+        return false;
+      }
+      seen("held " + what);
+      held.add(Map.entry(Vertx.currentContext(), () -> {
+        if (!req.response().closed()) {
+          answer.run(); // the gateway may have given up on it meanwhile
+        }
+      }));
+      return true;
+    }
+  }
+
+  private void answer(String mode, HttpServerRequest req, Buffer body) {
+    JsonObject msg = body.toJsonObject();
+    String method = msg.getString("method", "(response)");
+    seen(method);
+    Object id = msg.getValue("id");
+    HttpServerResponse resp = req.response();
+    switch (method) {
+      case "initialize" -> {
+        if (!"slow-init".equals(mode)) {
+          json(resp, id, new JsonObject().put("protocolVersion", "2025-06-18")
+              .put("capabilities", new JsonObject().put("tools", new JsonObject()))
+              .put("serverInfo", new JsonObject().put("name", "hostile").put("version", "1")), "hostile-session");
+        }
+      }
+      case "notifications/initialized" -> {
+        if (!"stall-initialized".equals(mode)) {
+          resp.setStatusCode(202).end();
+        }
+      }
+      case "tools/list" -> {
+        JsonArray tools = new JsonArray();
+        toolNames.forEach(name -> tools.add(new JsonObject().put("name", name)
+            .put("inputSchema", new JsonObject().put("type", "object"))));
+        json(resp, id, new JsonObject().put("tools", tools), null);
+      }
+      case "tools/call" -> call(mode, id, resp);
+      default -> {
+        if (id == null) {
+          resp.setStatusCode(202).end();
+        } else {
+          json(resp, id, new JsonObject(), null);
+        }
+      }
+    }
   }
 
   private void call(String mode, Object id, HttpServerResponse resp) {
