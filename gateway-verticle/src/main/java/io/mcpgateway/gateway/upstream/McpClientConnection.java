@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway as an MCP client of one upstream server, in either era. Over Streamable HTTP it first probes
+ * The gateway as an MCP client of one upstream server, in either era. Over Streamable HTTP and stdio it first probes
  * with {@code server/discover} (MCP 2026-07-28 basic/versioning §Backward Compatibility): a modern server gets
  * no handshake and no session, and every request carries the per-request {@code _meta}; anything that is not
  * a modern answer falls back to the 2025 {@code initialize} handshake. Requests are correlated by id over
@@ -390,8 +390,9 @@ final class McpClientConnection {
       return;
     }
     // MCP basic/utilities/cancellation: the initialize request must not be cancelled. Modern Streamable HTTP
-    // cancels by closing the request's stream (2026-07-28 transports §Cancellation), which abandon() does.
-    if (!"initialize".equals(p.method) && era != Era.MODERN) {
+    // cancels by closing the request's stream (2026-07-28 transports §Cancellation), which abandon() does;
+    // modern stdio, one shared channel, still sends notifications/cancelled (stdio §Cancellation).
+    if (!"initialize".equals(p.method) && !(era == Era.MODERN && transport.cancelsByClosingStream())) {
       transport.send(JsonRpc.notification("notifications/cancelled",
           new JsonObject().put("requestId", p.id).put("reason", reason)));
     }

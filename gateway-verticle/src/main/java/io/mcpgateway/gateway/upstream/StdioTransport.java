@@ -49,6 +49,15 @@ final class StdioTransport extends Transport {
     this.env = env;
   }
 
+  /**
+   * MCP 2026-07-28 basic/transports/stdio §Backward Compatibility: one newline-delimited channel carries either
+   * era; a modern request says so in its own {@code _meta} (no header layer), so the connection probes.
+   */
+  @Override
+  boolean carriesModern() {
+    return true;
+  }
+
   @Override
   Future<Void> open() {
     context = vertx.getOrCreateContext();

@@ -281,6 +281,11 @@ final class StreamableHttpTransport extends Transport {
   }
 
   @Override
+  boolean cancelsByClosingStream() {
+    return modern;
+  }
+
+  @Override
   void modern(String version) {
     modern = true;
     protocolVersion = version;

@@ -44,8 +44,20 @@ abstract class Transport {
   /** Sends one message; replies arrive through the sink. */
   abstract Future<Void> send(JsonObject message);
 
-  /** Whether this transport can carry modern (2026-07-28) requests, so the connection probes with server/discover. */
+  /**
+   * Whether this transport can carry modern (2026-07-28) requests, so the connection probes with server/discover
+   * (Streamable HTTP and stdio; the legacy HTTP+SSE transport is 2024-11-05 only).
+   */
   boolean carriesModern() {
+    return false;
+  }
+
+  /**
+   * True when a modern request is cancelled by closing its own stream (2026-07-28 Streamable HTTP
+   * §Cancellation); false when the channel is shared and cancellation is {@code notifications/cancelled}
+   * (stdio §Cancellation, and every legacy transport).
+   */
+  boolean cancelsByClosingStream() {
     return false;
   }
 

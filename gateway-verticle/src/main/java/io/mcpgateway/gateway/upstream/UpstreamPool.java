@@ -609,8 +609,11 @@ public final class UpstreamPool implements Upstreams {
         ? max(settings.catalogTimeout(), STDIO_START) : settings.catalogTimeout();
     // The whole attempt (open, endpoint wait, initialize, notifications/initialized) has one bound; a transport
     // step that stalls fails the attempt and releases it instead of holding the server for good.
-    Duration attempt = handshake.plus(limits.controlTimeout());
     McpClientConnection.Era known = e.era;
+    // An era still unknown costs a server/discover probe first, which a legacy server may leave unanswered until
+    // the handshake timeout before the initialize fallback gets its own.
+    Duration attempt = (known == null && transport.carriesModern() ? handshake.multipliedBy(2) : handshake)
+        .plus(limits.controlTimeout());
     return connection.start(handshake, known)
         .timeout(attempt.toMillis(), TimeUnit.MILLISECONDS)
         .recover(err -> {

@@ -8,6 +8,7 @@ import io.mcpgateway.model.server.UpstreamSecrets;
 import io.mcpgateway.model.server.UpstreamServer;
 import io.mcpgateway.testing.OnContext;
 import io.mcpgateway.testing.mcp.HttpFixtureServer;
+import io.mcpgateway.testing.mcp.StdioFixtureMain;
 import io.mcpgateway.testing.mcp.modern.ModernFixtureServer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -28,8 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The upstream client against a real 2026-07-28 server (TypeScript SDK v2) and a real 2025 one (Java SDK): the
- * server/discover probe picks the era, a modern server gets no session and _meta on every request, and its
- * input_required results come back as they are, with the follow-up answered.
+ * server/discover probe picks the era (over Streamable HTTP and over stdio), a modern server gets no session and
+ * _meta on every request, and its input_required results come back as they are, with the follow-up answered.
  */
 class ModernUpstreamTest {
   private static ModernFixtureServer modern;
@@ -70,6 +71,20 @@ class ModernUpstreamTest {
     return new UpstreamServer(UUID.randomUUID(), "srv-" + UUID.randomUUID().toString().substring(0, 6), "s", null,
         Transport.STREAMABLE_HTTP, url, null, List.of(), new UpstreamSecrets(Map.of(), Map.of()), UUID.randomUUID(),
         ServerStatus.ACTIVE, Optional.empty(), Instant.EPOCH, Instant.EPOCH);
+  }
+
+  private static UpstreamServer stdio(List<String> command) {
+    return new UpstreamServer(UUID.randomUUID(), "srv-" + UUID.randomUUID().toString().substring(0, 6), "s", null,
+        Transport.STDIO, null, command.get(0), command.subList(1, command.size()), new UpstreamSecrets(Map.of(), Map.of()),
+        UUID.randomUUID(), ServerStatus.ACTIVE, Optional.empty(), Instant.EPOCH, Instant.EPOCH);
+  }
+
+  /** A bare connection over stdio, started as the pool starts one (probe first), to read the era it learned. */
+  private McpClientConnection stdioConnection(List<String> command) {
+    McpClientConnection c = OnContext.call(context, () -> new McpClientConnection(vertx, "probe",
+        new StdioTransport(vertx, "probe", command.get(0), command.subList(1, command.size()), Map.of(),
+            UpstreamLimits.defaults())));
+    return await(() -> c.start(Duration.ofSeconds(30)));
   }
 
   private static String text(JsonObject result) {
@@ -125,5 +140,46 @@ class ModernUpstreamTest {
       await(() -> pool.callTool(s, "echo", new JsonObject().put("text", "b"), null, n -> { }).result());
       assertThat(up.seen().stream().filter(r -> "server/discover".equals(r.jsonRpcMethod())).count()).isEqualTo(probes);
     }
+  }
+
+  @Test
+  void a_modern_stdio_server_answers_the_probe_and_is_served_without_a_handshake() {
+    McpClientConnection probed = stdioConnection(ModernFixtureServer.stdioCommand("sm"));
+    try {
+      assertThat(probed.era()).isEqualTo(McpClientConnection.Era.MODERN);
+      assertThat(probed.protocolVersion()).isEqualTo("2026-07-28");
+    } finally {
+      await(probed::close);
+    }
+    UpstreamServer s = stdio(ModernFixtureServer.stdioCommand("sm"));
+    JsonObject echoed = await(() -> pool.callTool(s, "sm_echo", new JsonObject().put("text", "hi"), null, n -> { }).result());
+    assertThat(text(echoed)).isEqualTo("sm: hi");
+    assertThat(echoed.getString("resultType")).isEqualTo("complete");
+    // Served as a 2025 session, the SDK would have turned this into an elicitation/create request to the gateway
+    // (refused on a shared connection); served modern, the input_required result comes back as it is.
+    JsonObject meta = new JsonObject().put("io.modelcontextprotocol/clientCapabilities",
+        new JsonObject().put("elicitation", new JsonObject()));
+    JsonObject asked = await(() -> pool.call(s, "tools/call", new JsonObject().put("name", "sm_confirm")
+        .put("arguments", new JsonObject().put("what", "ship")).put("_meta", meta), null, NONE).result());
+    assertThat(asked.getString("resultType")).isEqualTo("input_required");
+    JsonObject done = await(() -> pool.call(s, "tools/call", new JsonObject().put("name", "sm_confirm")
+        .put("arguments", new JsonObject().put("what", "ship")).put("_meta", meta)
+        .put("inputResponses", new JsonObject().put("confirm", new JsonObject().put("action", "accept")
+            .put("content", new JsonObject().put("ok", true)))), null, NONE).result());
+    assertThat(text(done)).isEqualTo("confirm ship: accept {\"ok\":true}");
+  }
+
+  @Test
+  void a_legacy_stdio_server_refuses_the_probe_and_is_initialized() {
+    McpClientConnection probed = stdioConnection(StdioFixtureMain.command("sl"));
+    try {
+      assertThat(probed.era()).isEqualTo(McpClientConnection.Era.LEGACY);
+      assertThat(probed.protocolVersion()).isEqualTo("2025-11-25");
+    } finally {
+      await(probed::close);
+    }
+    UpstreamServer s = stdio(StdioFixtureMain.command("sl"));
+    JsonObject result = await(() -> pool.callTool(s, "echo", new JsonObject().put("text", "a"), null, n -> { }).result());
+    assertThat(text(result)).isEqualTo("sl:echo: a");
   }
 }

@@ -40,6 +40,8 @@ public final class HostileStdioMain {
             .put("protocolVersion", "2025-06-18").put("capabilities", new JsonObject())
             .put("serverInfo", new JsonObject().put("name", "hostile-stdio").put("version", "1"))).encode();
         case "tools/list" -> "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{\"tools\":[{\"name\":\"echo\",\"inputSchema\":{\"type\":\"object\"}}]}}";
+        // A 2025-era server: the gateway's server/discover probe gets the usual unknown-method error.
+        case "server/discover" -> "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"error\":{\"code\":-32601,\"message\":\"Method not found\"}}";
         default -> null;
       };
       if (reply != null) {

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * child process on a loopback port. It serves both eras (legacy requests statelessly, its input_required
  * returns turned into real server-to-client requests there). Tools, with {@code name} as prefix:
  * {@code _echo {text}}, {@code _confirm {what}} (an elicitation), {@code _sample {prompt}} (a sampling
- * request), {@code _stateful} (requestState only).
+ * request), {@code _stateful} (requestState only). {@link #stdioCommand} runs the same server over stdio.
  */
 public final class ModernFixtureServer implements AutoCloseable {
   private final Process process;
@@ -61,6 +61,23 @@ public final class ModernFixtureServer implements AutoCloseable {
       return new ModernFixtureServer(p, listening);
     } catch (Exception e) {
       throw new IllegalStateException("could not start the modern MCP fixture " + script + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The command line (node, script, name, {@code --stdio}) of the same fixture serving over stdio (the SDK's
+   * {@code serveStdio}: a server/discover probe gets a modern server, an initialize a 2025 one).
+   */
+  public static java.util.List<String> stdioCommand(String name) {
+    try {
+      var dir = NodePackages.dir();
+      return java.util.List.of(NodePackages.node(dir).toString(), NodePackages.script("modern-fixture.mjs").toString(),
+          name, "--stdio");
+    } catch (IOException e) {
+      throw new IllegalStateException("could not prepare the modern MCP fixture: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while preparing the modern MCP fixture", e);
     }
   }
 

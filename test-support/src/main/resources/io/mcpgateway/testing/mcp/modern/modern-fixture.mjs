@@ -3,10 +3,14 @@
 // (legacy 2025 requests statelessly; input_required returns become real server-to-client requests there).
 // Tools: <name>_echo {text}, <name>_confirm {what} (asks an elicitation, input_required), <name>_sample
 // {prompt} (asks a sampling request), <name>_stateful {step} (requestState only).
+// `node modern-fixture.mjs NAME --stdio` serves the same tools over stdio instead (both eras: the SDK's serveStdio
+// answers a server/discover probe as a modern server and an initialize as a 2025 one).
 import http from 'node:http';
 import { McpServer, createMcpHandler, fromJsonSchema, inputRequired, inputResponse } from '@modelcontextprotocol/server';
+import { serveStdio } from '@modelcontextprotocol/server/stdio';
 
 const name = process.argv[2] || 'modern';
+const stdio = process.argv.includes('--stdio');
 const obj = (properties, required = []) => fromJsonSchema({ type: 'object', properties, required });
 
 function build() {
@@ -45,33 +49,41 @@ function build() {
   return server;
 }
 
-const handler = createMcpHandler(() => build());
-const httpServer = http.createServer(async (req, res) => {
-  try {
-    const chunks = [];
-    for await (const c of req) chunks.push(c);
-    const body = Buffer.concat(chunks);
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
-    const request = new Request('http://' + req.headers.host + req.url, { method: req.method, headers,
-      body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body });
-    const response = await handler.fetch(request);
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    if (response.body) {
-      const reader = response.body.getReader();
-      req.on('close', () => reader.cancel().catch(() => {}));
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        res.write(value);
+if (stdio) {
+  serveStdio(() => build());
+} else {
+  serveHttp();
+}
+
+function serveHttp() {
+  const handler = createMcpHandler(() => build());
+  const httpServer = http.createServer(async (req, res) => {
+    try {
+      const chunks = [];
+      for await (const c of req) chunks.push(c);
+      const body = Buffer.concat(chunks);
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(req.headers)) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+      const request = new Request('http://' + req.headers.host + req.url, { method: req.method, headers,
+        body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body });
+      const response = await handler.fetch(request);
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      if (response.body) {
+        const reader = response.body.getReader();
+        req.on('close', () => reader.cancel().catch(() => {}));
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          res.write(value);
+        }
       }
+      res.end();
+    } catch (e) {
+      if (!res.headersSent) res.writeHead(500);
+      res.end(String(e));
     }
-    res.end();
-  } catch (e) {
-    if (!res.headersSent) res.writeHead(500);
-    res.end(String(e));
-  }
-});
-httpServer.listen(0, '127.0.0.1', () => console.log('listening ' + httpServer.address().port));
-process.stdin.on('end', () => process.exit(0));
-process.stdin.resume();
+  });
+  httpServer.listen(0, '127.0.0.1', () => console.log('listening ' + httpServer.address().port));
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.resume();
+}
