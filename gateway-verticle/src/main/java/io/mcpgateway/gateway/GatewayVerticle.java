@@ -22,6 +22,7 @@ import io.mcpgateway.gateway.session.SessionCounts;
 import io.mcpgateway.gateway.session.SessionRegistry;
 import io.mcpgateway.gateway.session.SessionTokens;
 import io.mcpgateway.gateway.upstream.UpstreamLimits;
+import io.mcpgateway.gateway.upstream.Listing;
 import io.mcpgateway.gateway.upstream.UpstreamPool;
 import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.NodeSettings;
@@ -157,7 +158,9 @@ public final class GatewayVerticle extends VerticleBase {
     bus.<JsonObject>consumer(Addresses.PRESET_CHANGED, m -> presetChanged(PresetChanged.fromJson(m.body())));
     bus.<JsonObject>consumer(Addresses.SERVER_CHANGED, m -> serverChanged(ServerChanged.fromJson(m.body())));
     bus.<JsonObject>consumer(Addresses.SERVER_TOOLS, this::serverTools);
+    bus.<JsonObject>consumer(Addresses.SERVER_FEATURES, this::serverFeatures);
     bus.<JsonObject>consumer(Addresses.PRESET_TOOLS, this::presetTools);
+    bus.<JsonObject>consumer(Addresses.PRESET_FEATURES, this::presetFeatures);
     bus.<JsonObject>consumer(Addresses.SERVER_STATUS, this::serverStatus);
 
     return BearerAuthenticator.create(vertx, pool, config)
@@ -231,12 +234,28 @@ public final class GatewayVerticle extends VerticleBase {
 
   /** Management's "pick tools" view: the live, unfiltered tool list of one server. */
   private void serverTools(Message<JsonObject> msg) {
-    UUID id = UUID.fromString(msg.body().getString("serverId"));
-    catalogs.server(id)
-        .compose(s -> s.isPresent() ? catalogs.serverTools(s.get())
-            : Future.failedFuture(io.mcpgateway.model.GatewayException.notFound("server")))
+    requestedServer(msg).compose(catalogs::serverTools)
         .onSuccess(tools -> msg.reply(new JsonObject().put("tools", new JsonArray(tools))))
         .onFailure(e -> fail(msg, e));
+  }
+
+  /** Management's "pick prompts and resources" view: the live, unfiltered lists of one server. */
+  private void serverFeatures(Message<JsonObject> msg) {
+    requestedServer(msg).compose(catalogs::serverFeatures)
+        .onSuccess(lists -> {
+          JsonObject out = new JsonObject();
+          for (Listing listing : List.of(Listing.PROMPTS, Listing.RESOURCES, Listing.RESOURCE_TEMPLATES)) {
+            out.put(listing.resultKey(), new JsonArray(lists.getOrDefault(listing, List.of())));
+          }
+          msg.reply(out);
+        })
+        .onFailure(e -> fail(msg, e));
+  }
+
+  private Future<io.mcpgateway.model.server.UpstreamServer> requestedServer(Message<JsonObject> msg) {
+    UUID id = UUID.fromString(msg.body().getString("serverId"));
+    return catalogs.server(id).compose(s -> s.isPresent() ? Future.succeededFuture(s.get())
+        : Future.failedFuture(io.mcpgateway.model.GatewayException.notFound("server")));
   }
 
   /**
@@ -279,12 +298,22 @@ public final class GatewayVerticle extends VerticleBase {
 
   /** Management's view of a preset's exposed catalog, with collision notes. */
   private void presetTools(Message<JsonObject> msg) {
-    UUID id = UUID.fromString(msg.body().getString("presetId"));
-    catalogs.presetById(id)
-        .compose(p -> p.isPresent() ? catalogs.catalog(p.get())
-            : Future.failedFuture(io.mcpgateway.model.GatewayException.notFound("preset")))
+    requestedPreset(msg).compose(catalogs::catalog)
         .onSuccess(catalog -> msg.reply(catalog.toJson()))
         .onFailure(e -> fail(msg, e));
+  }
+
+  /** Management's view of a preset's exposed prompts, resources and templates, with collision notes. */
+  private void presetFeatures(Message<JsonObject> msg) {
+    requestedPreset(msg).compose(catalogs::features)
+        .onSuccess(features -> msg.reply(features.toJson()))
+        .onFailure(e -> fail(msg, e));
+  }
+
+  private Future<io.mcpgateway.model.preset.Preset> requestedPreset(Message<JsonObject> msg) {
+    UUID id = UUID.fromString(msg.body().getString("presetId"));
+    return catalogs.presetById(id).compose(p -> p.isPresent() ? Future.succeededFuture(p.get())
+        : Future.failedFuture(io.mcpgateway.model.GatewayException.notFound("preset")));
   }
 
   private static void fail(Message<?> msg, Throwable e) {

@@ -69,9 +69,12 @@ function registerForm(onDone) {
   return form;
 }
 
-function circuitBadge(circuit) {
-  return circuit === 'open' ? badge('circuit open', 'bad') : circuit === 'half_open' ? badge('circuit half-open', 'warn')
-    : badge('circuit closed', 'good');
+/** One gateway node's view (the node that answered /status): the worst breaker over that node's instances. */
+function circuitBadge(st) {
+  const instances = n => ` on ${n} instance${n === 1 ? '' : 's'}`;
+  return st.circuit === 'open' ? badge('circuit open' + instances(st.openInstances), 'bad')
+    : st.circuit === 'half_open' ? badge('circuit half-open' + instances(st.halfOpenInstances), 'warn')
+      : badge('circuit closed', 'good');
 }
 
 /** "Test connection": the upstream's live tool list, or its error, in a region under the table. */
@@ -113,9 +116,12 @@ export async function serversPage(main) {
   ], servers, {id: 'servers-table', label: 'Servers', empty: 'No servers yet: register one below.'});
   clear(main, h('h1', {}, 'Servers'),
     h('p', {class: 'muted'}, session.me.admin ? 'All registered upstream MCP servers.' : 'The upstream MCP servers you registered.'),
-    rows, out, registerForm(() => serversPage(main)));
+    rows,
+    h('p', {class: 'muted', id: 'circuit-note'}, 'Circuit: the worst breaker state over the gateway instances of one ',
+      'gateway node, the one that answered; in a cluster, other nodes keep their own breakers and may see a server differently.'),
+    out, registerForm(() => serversPage(main)));
   for (const s of servers) {
-    get(`/servers/${s.id}/status`).then(st => clear(circuits.get(s.id), circuitBadge(st.circuit)))
+    get(`/servers/${s.id}/status`).then(st => clear(circuits.get(s.id), circuitBadge(st)))
       .catch(() => clear(circuits.get(s.id), badge('circuit unknown')));
   }
 }

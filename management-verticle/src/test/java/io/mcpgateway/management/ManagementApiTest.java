@@ -13,7 +13,12 @@ import io.mcpgateway.model.db.PgSettings;
 import io.mcpgateway.model.db.SchemaMigrator;
 import io.mcpgateway.testing.Eventually;
 import io.mcpgateway.testing.TestServices;
+import io.mcpgateway.testing.mcp.FixtureFeatures;
 import io.mcpgateway.testing.mcp.HttpFixtureServer;
+import io.mcpgateway.testing.mcp.conformance.ConformanceFeatures;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncPromptSpecification;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncResourceSpecification;
+import io.modelcontextprotocol.spec.McpSchema;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -290,6 +295,79 @@ class ManagementApiTest {
   }
 
   @Test
+  void live_prompt_and_resource_lists_come_from_the_upstream_and_the_exposed_ones_from_the_gateway() {
+    try (HttpFixtureServer full = HttpFixtureServer.withFeatures("full", ConformanceFeatures::all);
+        HttpFixtureServer other = HttpFixtureServer.withFeatures("other", json -> new FixtureFeatures(List.of(),
+            List.of(new SyncResourceSpecification(McpSchema.Resource.builder().uri("test://static-text").name("other-text").build(),
+                (ex, req) -> new McpSchema.ReadResourceResult(List.of()))),
+            List.of(),
+            List.of(new SyncPromptSpecification(new McpSchema.Prompt("test_simple_prompt", "other's prompt", List.of()),
+                (ex, req) -> new McpSchema.GetPromptResult(null, List.of()))),
+            List.of(), null))) {
+      String fullSlug = slug("full");
+      String fullId = created(call(HttpMethod.POST, "/servers", ADMIN_KEY, new JsonObject().put("slug", fullSlug).put("name", "Full")
+          .put("transport", "streamable_http").put("url", full.url()))).getString("id");
+      String otherSlug = slug("other");
+      String otherId = created(call(HttpMethod.POST, "/servers", ADMIN_KEY, new JsonObject().put("slug", otherSlug).put("name", "Other")
+          .put("transport", "streamable_http").put("url", other.url()))).getString("id");
+      HttpResponse<Buffer> prompts = call(HttpMethod.GET, "/servers/" + fullId + "/prompts", ADMIN_KEY, null);
+      assertThat(prompts.statusCode()).as(prompts.bodyAsString()).isEqualTo(200);
+      assertThat(names(prompts.bodyAsJsonObject().getJsonArray("prompts"), "name")).containsExactlyInAnyOrder(
+          "test_simple_prompt", "test_prompt_with_arguments", "test_prompt_with_embedded_resource", "test_prompt_with_image");
+      assertThat(prompts.bodyAsJsonObject().fieldNames()).containsExactly("prompts");
+      JsonObject resources = call(HttpMethod.GET, "/servers/" + fullId + "/resources", ADMIN_KEY, null).bodyAsJsonObject();
+      assertThat(names(resources.getJsonArray("resources"), "uri"))
+          .containsExactlyInAnyOrder("test://static-text", "test://static-binary", "test://watched-resource");
+      assertThat(names(resources.getJsonArray("resourceTemplates"), "uriTemplate")).containsExactly("test://template/{id}/data");
+      // A server that offers neither: empty lists, not an error.
+      JsonObject toolsOnly = fixtureServer();
+      assertThat(call(HttpMethod.GET, "/servers/" + toolsOnly.getString("id") + "/prompts", ADMIN_KEY, null).bodyAsJsonObject()
+          .getJsonArray("prompts")).isEmpty();
+      assertThat(call(HttpMethod.GET, "/servers/" + toolsOnly.getString("id") + "/resources", ADMIN_KEY, null).bodyAsJsonObject()
+          .getJsonArray("resources")).isEmpty();
+      // Same ownership rule as the tool list: what is not yours is 404.
+      for (String path : List.of("/servers/" + fullId + "/prompts", "/servers/" + fullId + "/resources",
+          "/servers/" + UUID.randomUUID() + "/prompts")) {
+        HttpResponse<Buffer> hidden = call(HttpMethod.GET, path, bob, null);
+        assertThat(hidden.statusCode()).as(path).isEqualTo(404);
+        assertThat(hidden.getHeader("Content-Type")).isEqualTo("application/problem+json");
+      }
+
+      // A preset of both: one prompt and one resource picked from "full", everything of "other".
+      String presetId = preset(ADMIN_KEY, slug("feat"), "private").getString("id");
+      assertThat(call(HttpMethod.PUT, "/presets/" + presetId + "/servers/" + fullId, ADMIN_KEY, new JsonObject()
+          .put("allowedPromptNames", new JsonArray().add("test_simple_prompt").add("test_prompt_with_image"))
+          .put("allowedResourceUris", new JsonArray().add("test://static-text").add("test://template/{id}/data"))).statusCode())
+          .isEqualTo(200);
+      assertThat(call(HttpMethod.PUT, "/presets/" + presetId + "/servers/" + otherId, ADMIN_KEY, new JsonObject()).statusCode()).isEqualTo(200);
+      JsonObject exposedPrompts = call(HttpMethod.GET, "/presets/" + presetId + "/prompts", ADMIN_KEY, null).bodyAsJsonObject();
+      assertThat(names(exposedPrompts.getJsonArray("prompts"), "name")).containsExactlyInAnyOrder(
+          fullSlug + "__test_simple_prompt", otherSlug + "__test_simple_prompt", "test_prompt_with_image");
+      JsonObject renamed = exposedPrompts.getJsonArray("prompts").stream().map(o -> (JsonObject) o)
+          .filter(p -> p.getString("name").startsWith(otherSlug)).findFirst().orElseThrow();
+      assertThat(renamed.getString("originalName")).isEqualTo("test_simple_prompt");
+      assertThat(renamed.getString("serverId")).isEqualTo(otherId);
+      assertThat(renamed.getString("description")).isEqualTo("other's prompt");
+      assertThat(names(exposedPrompts.getJsonArray("notes"), "name"))
+          .containsExactlyInAnyOrder(fullSlug + "__test_simple_prompt", otherSlug + "__test_simple_prompt");
+      assertThat(exposedPrompts.getJsonArray("unavailable")).isEmpty();
+      JsonObject exposedResources = call(HttpMethod.GET, "/presets/" + presetId + "/resources", ADMIN_KEY, null).bodyAsJsonObject();
+      assertThat(names(exposedResources.getJsonArray("resources"), "uri")).containsExactlyInAnyOrder(
+          "mcpgw://" + fullSlug + "/test://static-text", "mcpgw://" + otherSlug + "/test://static-text");
+      assertThat(names(exposedResources.getJsonArray("resources"), "originalUri")).containsOnly("test://static-text");
+      assertThat(names(exposedResources.getJsonArray("resourceTemplates"), "uriTemplate")).containsExactly("test://template/{id}/data");
+      assertThat(exposedResources.getJsonArray("notes")).hasSize(2).allSatisfy(n -> assertThat(((JsonObject) n).getString("reason"))
+          .contains("renamed"));
+      assertThat(call(HttpMethod.GET, "/presets/" + presetId + "/prompts", bob, null).statusCode()).isEqualTo(404);
+      assertThat(call(HttpMethod.GET, "/presets/" + presetId + "/resources", bob, null).statusCode()).isEqualTo(404);
+    }
+  }
+
+  private static List<String> names(JsonArray items, String field) {
+    return items.stream().map(o -> ((JsonObject) o).getString(field)).toList();
+  }
+
+  @Test
   void an_upstream_that_redirects_is_reported_as_the_upstreams_answer_not_as_bad_input() {
     var redirecting = vertx.createHttpServer().requestHandler(req -> req.response().setStatusCode(307)
         .putHeader("Location", "http://elsewhere.invalid/mcp").end()).listen(0, "127.0.0.1").await();
@@ -301,6 +379,10 @@ class ManagementApiTest {
       assertThat(tools.statusCode()).as(tools.bodyAsString()).isEqualTo(502);
       assertThat(tools.bodyAsJsonObject().getString("detail")).contains("HTTP 307").contains("redirect")
           .contains("elsewhere.invalid");
+      HttpResponse<Buffer> prompts = call(HttpMethod.GET, "/servers/" + server.getString("id") + "/prompts", ADMIN_KEY, null);
+      assertThat(prompts.statusCode()).as(prompts.bodyAsString()).isEqualTo(502);
+      assertThat(prompts.getHeader("Content-Type")).isEqualTo("application/problem+json");
+      assertThat(prompts.bodyAsJsonObject().getString("detail")).contains("HTTP 307");
     } finally {
       redirecting.close().await();
     }
@@ -386,6 +468,22 @@ class ManagementApiTest {
     assertThat(denied.statusCode()).isEqualTo(401);
     JsonObject doc = call(HttpMethod.GET, "/openapi.json", null, null).bodyAsJsonObject();
     assertThat(doc.getJsonObject("paths").getJsonObject("/console-config").getJsonObject("get").getJsonArray("security")).isEmpty();
+  }
+
+  @Test
+  void static_files_answer_head_like_get_without_a_body() {
+    for (String path : List.of("/", "/js/main.js", "/console.css", "/vendor/uplot/uPlot.esm.js")) {
+      HttpResponse<Buffer> get = web.get(management.port(), "127.0.0.1", path).send().await();
+      HttpResponse<Buffer> head = web.head(management.port(), "127.0.0.1", path).send().await();
+      assertThat(get.statusCode()).as("GET " + path).isEqualTo(200);
+      assertThat(head.statusCode()).as("HEAD " + path).isEqualTo(200);
+      assertThat(head.getHeader("Content-Type")).as(path).isEqualTo(get.getHeader("Content-Type"));
+      assertThat(head.getHeader("Content-Length")).as(path).isEqualTo(String.valueOf(get.body().length()));
+      assertThat(head.getHeader("Content-Security-Policy")).as(path).isEqualTo(get.getHeader("Content-Security-Policy"));
+      assertThat(head.body()).as("HEAD " + path + " has no body").isNull();
+    }
+    HttpResponse<Buffer> missing = web.head(management.port(), "127.0.0.1", "/js/no-such-file.js").send().await();
+    assertThat(missing.statusCode()).isEqualTo(404);
   }
 
   @Test

@@ -227,6 +227,14 @@ public final class CatalogService {
     return upstreams.listTools(server).timeout(catalogTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * The server's full, unfiltered live prompts, resources and resource templates (management's picker), fetched now
+   * rather than from the last good lists; a list the server does not offer is absent.
+   */
+  public Future<Map<Listing, List<JsonObject>>> serverFeatures(UpstreamServer server) {
+    return fetchFeatures(server).map(ServerFeatures::lists);
+  }
+
   private Future<ToolCatalog> load(Preset preset) {
     List<PresetServer> enabled = preset.servers().stream().filter(PresetServer::enabled).toList();
     Map<UUID, List<JsonObject>> tools = new HashMap<>();

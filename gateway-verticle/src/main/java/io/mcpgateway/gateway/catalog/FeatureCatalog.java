@@ -1,9 +1,11 @@
 package io.mcpgateway.gateway.catalog;
 
+import io.mcpgateway.gateway.upstream.Listing;
 import io.mcpgateway.gateway.upstream.ServerOffer;
 import io.mcpgateway.model.preset.Preset;
 import io.mcpgateway.model.preset.PresetServer;
 import io.mcpgateway.model.preset.UriTemplates;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,7 +40,7 @@ public final class FeatureCatalog {
   private final List<Item> prompts;
   private final List<Item> resources;
   private final List<Item> templates;
-  private final List<ToolCatalog.Note> notes;
+  private final Map<Listing, List<ToolCatalog.Note>> notes;
   private final List<ToolCatalog.Unavailable> unavailable;
   private final Map<String, Item> promptsByName = new HashMap<>();
   private final Map<String, Item> resourcesByUri = new HashMap<>();
@@ -49,12 +51,12 @@ public final class FeatureCatalog {
   private final String templatesFingerprint;
 
   FeatureCatalog(List<Linked> linked, List<Item> prompts, List<Item> resources, List<Item> templates,
-      List<ToolCatalog.Note> notes, List<ToolCatalog.Unavailable> unavailable) {
+      Map<Listing, List<ToolCatalog.Note>> notes, List<ToolCatalog.Unavailable> unavailable) {
     this.linked = List.copyOf(linked);
     this.prompts = sorted(prompts);
     this.resources = sorted(resources);
     this.templates = sorted(templates);
-    this.notes = List.copyOf(notes);
+    this.notes = Map.copyOf(notes);
     this.unavailable = List.copyOf(unavailable);
     this.prompts.forEach(p -> promptsByName.put(p.name(), p));
     this.resources.forEach(r -> resourcesByUri.put(r.name(), r));
@@ -79,8 +81,9 @@ public final class FeatureCatalog {
     return templates;
   }
 
-  public List<ToolCatalog.Note> notes() {
-    return notes;
+  /** The renamed and hidden items of one list (prompts, resources or resource templates). */
+  public List<ToolCatalog.Note> notes(Listing listing) {
+    return notes.getOrDefault(listing, List.of());
   }
 
   public List<ToolCatalog.Unavailable> unavailable() {
@@ -190,6 +193,25 @@ public final class FeatureCatalog {
       }
     }
     return out.toString();
+  }
+
+  /**
+   * Management's view (mgw.preset.features): each list as clients see it, every item with its original name or URI
+   * and its server, the renamed and hidden items of each list, and the servers that could not be listed.
+   */
+  public JsonObject toJson() {
+    JsonObject notesJson = new JsonObject();
+    JsonObject out = new JsonObject();
+    for (var list : List.of(Map.entry(Listing.PROMPTS, prompts), Map.entry(Listing.RESOURCES, resources),
+        Map.entry(Listing.RESOURCE_TEMPLATES, templates))) {
+      Listing listing = list.getKey();
+      String original = "original" + Character.toUpperCase(listing.idField().charAt(0)) + listing.idField().substring(1);
+      out.put(listing.resultKey(), new JsonArray(list.getValue().stream().map(i -> i.toMcp(listing.idField())
+          .put(original, i.original()).put("serverId", i.serverId().toString()).put("serverSlug", i.serverSlug())).toList()));
+      notesJson.put(listing.resultKey(), new JsonArray(notes(listing).stream().map(ToolCatalog.Note::toJson).toList()));
+    }
+    return out.put("notes", notesJson)
+        .put("unavailable", new JsonArray(unavailable.stream().map(ToolCatalog.Unavailable::toJson).toList()));
   }
 
   private static Route route(Item item) {

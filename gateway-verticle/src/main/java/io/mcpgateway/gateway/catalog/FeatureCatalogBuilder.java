@@ -27,7 +27,7 @@ public final class FeatureCatalogBuilder {
             .ifPresent(o -> linked.add(new FeatureCatalog.Linked(link, o.offer())));
       }
     }
-    List<ToolCatalog.Note> notes = new ArrayList<>();
+    Map<Listing, List<ToolCatalog.Note>> notes = new java.util.EnumMap<>(Listing.class);
     List<FeatureCatalog.Item> prompts = expose(linked, lists, Listing.PROMPTS, Federation.NAMES, "prompt",
         PresetServer::allowsPrompt, notes);
     List<FeatureCatalog.Item> resources = expose(linked, lists, Listing.RESOURCES, Federation.URIS, "resource URI",
@@ -39,7 +39,7 @@ public final class FeatureCatalogBuilder {
 
   private static List<FeatureCatalog.Item> expose(List<FeatureCatalog.Linked> linked,
       Map<UUID, Map<Listing, List<JsonObject>>> lists, Listing listing, Federation.Qualifier qualifier, String kind,
-      BiPredicate<PresetServer, String> allowed, List<ToolCatalog.Note> notes) {
+      BiPredicate<PresetServer, String> allowed, Map<Listing, List<ToolCatalog.Note>> notes) {
     List<Federation.Claim> claims = new ArrayList<>();
     for (FeatureCatalog.Linked l : linked) {
       List<JsonObject> items = lists.getOrDefault(l.link().serverId(), Map.of()).getOrDefault(listing, List.of());
@@ -51,7 +51,7 @@ public final class FeatureCatalogBuilder {
       }
     }
     Federation.Outcome outcome = Federation.expose(claims, qualifier, kind);
-    notes.addAll(outcome.notes());
+    notes.put(listing, outcome.notes());
     return outcome.exposed().stream().map(e -> new FeatureCatalog.Item(e.name(), e.claim().original(),
         e.claim().link().serverId(), e.claim().link().serverSlug(), e.claim().definition())).toList();
   }

@@ -16,10 +16,19 @@ public final class ToolCatalog {
   public static final int PAGE_SIZE = Pages.PAGE_SIZE;
 
   /** A tool exposed under another name because its original name was taken. */
-  public record Note(String name, String originalName, String serverSlug, String reason) {}
+  public record Note(String name, String originalName, String serverSlug, String reason) {
+    public JsonObject toJson() {
+      return new JsonObject().put("name", name).put("originalName", originalName).put("serverSlug", serverSlug)
+          .put("reason", reason);
+    }
+  }
 
   /** A linked server whose tools could not be listed (it is down or its circuit is open). */
-  public record Unavailable(UUID serverId, String serverSlug, String error) {}
+  public record Unavailable(UUID serverId, String serverSlug, String error) {
+    public JsonObject toJson() {
+      return new JsonObject().put("serverId", serverId.toString()).put("serverSlug", serverSlug).put("error", error);
+    }
+  }
 
   public record Page(List<ExposedTool> tools, Optional<String> nextCursor) {}
 
@@ -69,12 +78,7 @@ public final class ToolCatalog {
     tools.forEach(t -> list.add(new JsonObject().put("name", t.name()).put("originalName", t.originalName())
         .put("serverId", t.serverId().toString()).put("serverSlug", t.serverSlug())
         .put("description", t.definition().getString("description"))));
-    var noteList = new JsonArray();
-    notes.forEach(n -> noteList.add(new JsonObject().put("name", n.name()).put("originalName", n.originalName())
-        .put("serverSlug", n.serverSlug()).put("reason", n.reason())));
-    var down = new JsonArray();
-    unavailable.forEach(u -> down.add(new JsonObject().put("serverId", u.serverId().toString())
-        .put("serverSlug", u.serverSlug()).put("error", u.error())));
-    return new JsonObject().put("tools", list).put("notes", noteList).put("unavailable", down);
+    return new JsonObject().put("tools", list).put("notes", new JsonArray(notes.stream().map(Note::toJson).toList()))
+        .put("unavailable", new JsonArray(unavailable.stream().map(Unavailable::toJson).toList()));
   }
 }

@@ -5,7 +5,9 @@ import static io.mcpgateway.management.http.Api.Reply;
 import io.mcpgateway.config.GatewayConfig;
 import io.mcpgateway.management.http.Api;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.MimeMapping;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -56,11 +58,23 @@ public final class ConsoleRoutes {
 
   /** After the API routes: the console's files, then the chart library. Unknown files fall through to 404. */
   public void mountStatic(Router router) {
-    router.get("/vendor/uplot/*").handler(StaticHandler.create("META-INF/resources/webjars/uplot/" + uplotVersion() + "/dist")
+    // HEAD answers like GET without a body: StaticHandler serves both, but names the type only for GET.
+    router.route().method(HttpMethod.HEAD).handler(ConsoleRoutes::headContentType);
+    router.route("/vendor/uplot/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(StaticHandler.create("META-INF/resources/webjars/uplot/" + uplotVersion() + "/dist")
         .setCachingEnabled(true).setMaxAgeSeconds(86_400));
-    router.get("/*").handler(StaticHandler.create("console").setIndexPage("index.html")
+    router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(StaticHandler.create("console").setIndexPage("index.html")
         // The console is small; always revalidate so an upgrade shows at once.
         .setCachingEnabled(false).setDirectoryListing(false));
+  }
+
+  /** The Content-Type a GET of the same file gets from StaticHandler (text types in UTF-8); a 404 replaces it. */
+  private static void headContentType(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
+    String type = MimeMapping.mimeTypeForFilename(path.endsWith("/") ? "index.html" : path);
+    if (type != null) {
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, type.startsWith("text") ? type + ";charset=UTF-8" : type);
+    }
+    ctx.next();
   }
 
   private Future<Reply> consoleConfig(RoutingContext ctx) {

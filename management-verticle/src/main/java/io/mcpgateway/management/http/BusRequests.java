@@ -13,6 +13,15 @@ import io.vertx.core.json.JsonObject;
 public final class BusRequests {
   private BusRequests() {}
 
+  /** The named fields of a reply, for a route that answers part of what one bus request returns. */
+  public static JsonObject pick(JsonObject reply, String... fields) {
+    JsonObject out = new JsonObject();
+    for (String field : fields) {
+      out.put(field, reply.getValue(field));
+    }
+    return out;
+  }
+
   public static Future<JsonObject> request(Vertx vertx, String address, JsonObject body, long timeoutMs, String who) {
     return vertx.eventBus().<JsonObject>request(address, body.put("v", 1), new DeliveryOptions().setSendTimeout(timeoutMs))
         .map(m -> m.body())

@@ -24,6 +24,17 @@ final class Schemas {
     return all;
   }
 
+  /** Renamed and hidden items of a catalog ({@code name} is null for a hidden one). */
+  private static JsonObject notes() {
+    return array(object(new JsonObject().put("name", str()).put("originalName", str()).put("serverSlug", str())
+        .put("reason", str())));
+  }
+
+  /** Linked servers that could not be listed. */
+  private static JsonObject unavailable() {
+    return array(object(new JsonObject().put("serverId", uuid()).put("serverSlug", str()).put("error", str())));
+  }
+
   private static JsonObject inputs() {
     return new JsonObject()
         .put("Problem", object(new JsonObject().put("type", str()).put("title", str()).put("status", integer())
@@ -69,9 +80,26 @@ final class Schemas {
         .put("Catalog", object(new JsonObject()
             .put("tools", array(object(new JsonObject().put("name", str()).put("originalName", str())
                 .put("serverId", uuid()).put("serverSlug", str()).put("description", str()))))
-            .put("notes", array(object(new JsonObject().put("name", str()).put("originalName", str()).put("reason", str()))))
-            .put("unavailable", array(object(new JsonObject().put("serverId", uuid()).put("error", str()))))))
+            .put("notes", notes()).put("unavailable", unavailable())))
         .put("ToolList", object(new JsonObject().put("tools", array(new JsonObject().put("type", "object")))))
+        .put("PromptList", object(new JsonObject().put("prompts", array(new JsonObject().put("type", "object")
+            .put("description", "an MCP Prompt as the upstream lists it")))))
+        .put("ResourceList", object(new JsonObject()
+            .put("resources", array(new JsonObject().put("type", "object").put("description", "an MCP Resource as the upstream lists it")))
+            .put("resourceTemplates", array(new JsonObject().put("type", "object")
+                .put("description", "an MCP ResourceTemplate as the upstream lists it")))))
+        .put("PromptCatalog", object(new JsonObject()
+            .put("prompts", array(object(new JsonObject().put("name", str().put("description", "as clients see it"))
+                .put("originalName", str()).put("serverId", uuid()).put("serverSlug", str()).put("description", str()))))
+            .put("notes", notes()).put("unavailable", unavailable())))
+        .put("ResourceCatalog", object(new JsonObject()
+            .put("resources", array(object(new JsonObject().put("uri", str().put("description", "as clients see it"))
+                .put("originalUri", str()).put("name", str()).put("serverId", uuid()).put("serverSlug", str())
+                .put("description", str()).put("mimeType", str()))))
+            .put("resourceTemplates", array(object(new JsonObject().put("uriTemplate", str().put("description", "as clients see it"))
+                .put("originalUriTemplate", str()).put("name", str()).put("serverId", uuid()).put("serverSlug", str())
+                .put("description", str()).put("mimeType", str()))))
+            .put("notes", notes()).put("unavailable", unavailable())))
         .put("AccessGrantInput", object(new JsonObject().put("principalId", uuid())).put("required", new JsonArray().add("principalId")))
         .put("AccessGrant", object(new JsonObject().put("presetId", uuid()).put("principalId", uuid())
             .put("grantedBy", uuid()).put("grantedAt", time())))

@@ -63,6 +63,10 @@ public final class PresetRoutes {
     api.route(new Api.Operation(HttpMethod.PUT, "/presets/{id}/servers/{serverId}", "presets", "Link a server, choosing its tools", "PresetServerInput", 200, "Preset", false), this::link);
     api.route(new Api.Operation(HttpMethod.DELETE, "/presets/{id}/servers/{serverId}", "presets", "Unlink a server", null, 204, null, false), this::unlink);
     api.route(new Api.Operation(HttpMethod.GET, "/presets/{id}/tools", "presets", "The exposed catalog with final names and collision notes", null, 200, "Catalog", false), this::tools);
+    api.route(new Api.Operation(HttpMethod.GET, "/presets/{id}/prompts", "presets", "The exposed prompts with final names and collision notes", null, 200, "PromptCatalog", false),
+        (caller, ctx) -> features(caller, ctx, "prompts"));
+    api.route(new Api.Operation(HttpMethod.GET, "/presets/{id}/resources", "presets", "The exposed resources and resource templates with final URIs and collision notes", null, 200, "ResourceCatalog", false),
+        (caller, ctx) -> features(caller, ctx, "resources", "resourceTemplates"));
     api.route(new Api.Operation(HttpMethod.GET, "/presets/{id}/events", "audit", "The preset's audit trail, newest first (query: type prefix, actorId, from, to)", null, 200, "AuditEvent", true), this::events);
     api.route(new Api.Operation(HttpMethod.GET, "/presets/{id}/stats", "stats", "Usage statistics: totals, per tool and per server with p50/p95/p99, top callers, series (query: from, to, bucket=minute|hour|day)", null, 200, "Stats", false), this::stats);
   }
@@ -168,6 +172,21 @@ public final class PresetRoutes {
         .compose(p -> BusRequests.request(vertx, Addresses.PRESET_TOOLS, new JsonObject().put("presetId", p.id().toString()),
             15_000, "gateway"))
         .map(Reply::ok);
+  }
+
+  /** The named lists of the preset's exposed features, with the notes of those lists only. */
+  private Future<Reply> features(Caller caller, RoutingContext ctx, String... lists) {
+    return readable(caller, Api.pathId(ctx, "id"))
+        .compose(p -> BusRequests.request(vertx, Addresses.PRESET_FEATURES, new JsonObject().put("presetId", p.id().toString()),
+            15_000, "gateway"))
+        .map(all -> {
+          JsonObject notes = all.getJsonObject("notes", new JsonObject());
+          io.vertx.core.json.JsonArray picked = new io.vertx.core.json.JsonArray();
+          for (String list : lists) {
+            picked.addAll(notes.getJsonArray(list, new io.vertx.core.json.JsonArray()));
+          }
+          return Reply.ok(BusRequests.pick(all, lists).put("notes", picked).put("unavailable", all.getValue("unavailable")));
+        });
   }
 
   private Future<Reply> events(Caller caller, RoutingContext ctx) {

@@ -59,6 +59,10 @@ public final class ServerRoutes {
     api.route(new Api.Operation(HttpMethod.PATCH, "/servers/{id}", "servers", "Change a server", "ServerInput", 200, "Server", false), this::update);
     api.route(new Api.Operation(HttpMethod.DELETE, "/servers/{id}", "servers", "Remove a server no preset links", null, 204, null, false), this::delete);
     api.route(new Api.Operation(HttpMethod.GET, "/servers/{id}/tools", "servers", "Test the connection: the server's live tool list, or the upstream's error", null, 200, "ToolList", false), this::tools);
+    api.route(new Api.Operation(HttpMethod.GET, "/servers/{id}/prompts", "servers", "The server's live prompt list, or the upstream's error", null, 200, "PromptList", false),
+        (caller, ctx) -> features(caller, ctx, "prompts"));
+    api.route(new Api.Operation(HttpMethod.GET, "/servers/{id}/resources", "servers", "The server's live resources and resource templates, or the upstream's error", null, 200, "ResourceList", false),
+        (caller, ctx) -> features(caller, ctx, "resources", "resourceTemplates"));
     api.route(new Api.Operation(HttpMethod.GET, "/servers/{id}/status", "servers", "The circuit breaker state of the server, as a gateway node sees it", null, 200, "ServerStatus", false), this::status);
     api.route(new Api.Operation(HttpMethod.GET, "/servers/{id}/events", "audit", "The server's audit trail, newest first (query: type prefix, actorId, from, to)", null, 200, "AuditEvent", true), this::events);
   }
@@ -167,6 +171,14 @@ public final class ServerRoutes {
         .compose(s -> BusRequests.request(vertx, Addresses.SERVER_TOOLS, new JsonObject().put("serverId", s.id().toString()),
             15_000, "gateway"))
         .map(Reply::ok);
+  }
+
+  /** The named lists of the server's live prompts, resources and templates (one answer of the gateway has all three). */
+  private Future<Reply> features(Caller caller, RoutingContext ctx, String... lists) {
+    return visible(caller, Api.pathId(ctx, "id"))
+        .compose(s -> BusRequests.request(vertx, Addresses.SERVER_FEATURES, new JsonObject().put("serverId", s.id().toString()),
+            15_000, "gateway"))
+        .map(all -> Reply.ok(BusRequests.pick(all, lists)));
   }
 
   private Future<Reply> status(Caller caller, RoutingContext ctx) {

@@ -38,6 +38,12 @@ public final class Addresses {
    */
   public static final String SERVER_TOOLS = "mgw.server.tools";
   /**
+   * request {@code {v, serverId}} → {@code {prompts: [...], resources: [...], resourceTemplates: [...]}} (MCP
+   * Prompt, Resource and ResourceTemplate objects as the upstream listed them; a list it does not offer is empty):
+   * a gateway node lists them live (management's {@code GET /servers/{id}/prompts} and {@code /resources}).
+   */
+  public static final String SERVER_FEATURES = "mgw.server.features";
+  /**
    * request {@code {v, serverId}} → {@code {serverId, circuit: "closed"|"open"|"half_open", openInstances,
    * halfOpenInstances}}: the worst breaker state of the upstream over the answering node's gateway instances (each
    * has its own pool and breakers; "closed" when none has an open or half-open one, e.g. a server not used yet).
@@ -49,6 +55,14 @@ public final class Addresses {
    * with collision notes (management's {@code GET /presets/{id}/tools}).
    */
   public static final String PRESET_TOOLS = "mgw.preset.tools";
+  /**
+   * request {@code {v, presetId}} → {@code {prompts, resources, resourceTemplates, notes: {prompts, resources,
+   * resourceTemplates}, unavailable}}: what a preset exposes besides tools, each item the upstream's object under
+   * its exposed name or URI plus {@code originalName} / {@code originalUri} / {@code originalUriTemplate},
+   * {@code serverId} and {@code serverSlug}; notes as for tools (management's {@code GET /presets/{id}/prompts}
+   * and {@code /resources}).
+   */
+  public static final String PRESET_FEATURES = "mgw.preset.features";
   /**
    * Usage statistics of one preset (management's {@code GET /api/v1/presets/{id}/stats}, which forwards its
    * query parameters as strings and relays the reply). Request {@code {v, presetId, from?, to?, bucket?}}:
