@@ -70,7 +70,8 @@ public final class GatewayVerticle extends VerticleBase {
       var limits = node.config().callerLimits();
       Duration maxAge = node.config().scale().sessionMaxAge();
       return new NodeWide(new SessionTokens(node.secrets(), maxAge, Clock.systemUTC()),
-          new NodeRateWindows(), new SessionCounts(limits.sessionsPerCaller(), limits.sessionsPerNode()),
+          new NodeRateWindows(), new SessionCounts(limits.sessionsPerCaller(), limits.sessionsPerNode())
+              .meter(io.vertx.micrometer.backends.BackendRegistries.getDefaultNow()),
           new io.mcpgateway.gateway.catalog.LastKnownConfig(limits.staleConfigFor()),
           new EndedSessions(SessionRegistry.MAX_ENDED, maxAge));
     }

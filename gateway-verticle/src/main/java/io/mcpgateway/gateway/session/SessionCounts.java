@@ -2,6 +2,11 @@ package io.mcpgateway.gateway.session;
 
 import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.GatewayException;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Collections;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -15,6 +20,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class SessionCounts {
   private static final Logger LOG = LoggerFactory.getLogger(SessionCounts.class);
+
+  /** The counts of the nodes in this JVM (one in production), read by the {@code mgw_sessions} gauge. */
+  private static final Set<SessionCounts> METERED = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+  private static final Set<MeterRegistry> GAUGED = ConcurrentHashMap.newKeySet();
 
   private final int perCaller;
   private final int perNode;
@@ -59,6 +68,29 @@ public final class SessionCounts {
   void releaseView(String callerKey) {
     release(callerKey);
     total.decrementAndGet();
+  }
+
+  /**
+   * Reports these counts in gauge {@code mgw_sessions} of {@code registry} (null: metrics off). The gauge is
+   * registered once per registry and sums the counts metered in this JVM, held weakly, so a stopped node's counts
+   * leave with it.
+   */
+  public SessionCounts meter(MeterRegistry registry) {
+    if (registry != null) {
+      METERED.add(this);
+      if (GAUGED.add(registry)) {
+        Gauge.builder("mgw_sessions", METERED, SessionCounts::sum)
+            .description("Live session views (2025-era sessions) held by this node's gateway instances")
+            .strongReference(true).register(registry);
+      }
+    }
+    return this;
+  }
+
+  private static double sum(Set<SessionCounts> counts) {
+    synchronized (counts) {
+      return counts.stream().mapToInt(SessionCounts::total).sum();
+    }
   }
 
   public int of(String callerKey) {

@@ -3,7 +3,6 @@ package io.mcpgateway.gateway.upstream;
 import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.GatewayException;
 import io.mcpgateway.model.server.UpstreamServer;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
@@ -26,7 +25,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,7 +123,7 @@ public final class UpstreamPool implements Upstreams {
 
     Entry(UpstreamServer server) {
       this.server = server;
-      this.gaugeState = breakerStates.computeIfAbsent(server.id(), id -> new AtomicInteger());
+      this.gaugeState = gauges.circuit(server.slug());
       this.gaugeState.set(0);
       this.breaker = CircuitBreaker.create("upstream-" + server.slug(), vertx, new CircuitBreakerOptions()
               .setMaxFailures(settings.breakerMaxFailures())
@@ -168,12 +166,8 @@ public final class UpstreamPool implements Upstreams {
   private final List<java.util.function.BiConsumer<UUID, CircuitBreakerState>> circuitListeners = new CopyOnWriteArrayList<>();
   private final List<java.util.function.BiConsumer<UUID, JsonObject>> notificationListeners = new CopyOnWriteArrayList<>();
   private final long sweeper;
-  private final MeterRegistry registry;
   /** Gauge values, computed on the pool's context and read by the Prometheus scrape thread (never the maps). */
-  private final AtomicLong sharedOpen = new AtomicLong();
-  private final AtomicLong isolatedOpen = new AtomicLong();
-  /** Per server (kept for the gauges, which hold their state weakly): one number per server this node used. */
-  private final Map<UUID, AtomicInteger> breakerStates = new java.util.concurrent.ConcurrentHashMap<>();
+  private final PoolGauges.Share gauges;
 
   public UpstreamPool(Vertx vertx, Settings settings) {
     this(vertx, settings, BackendRegistries.getDefaultNow());
@@ -183,18 +177,9 @@ public final class UpstreamPool implements Upstreams {
   public UpstreamPool(Vertx vertx, Settings settings, MeterRegistry registry) {
     this.vertx = vertx;
     this.settings = settings;
-    this.registry = registry;
+    this.gauges = PoolGauges.join(registry);
     long every = Math.max(1000, Math.min(30_000, settings.idleStop().toMillis() / 2));
     this.sweeper = vertx.setPeriodic(every, t -> stopIdle());
-    if (registry != null) {
-      // The scrape runs on another thread: gauges read atomics the context keeps current (refreshGauges), never the
-      // event-loop-confined maps.
-      Gauge.builder("mgw_upstream_connections", sharedOpen, AtomicLong::get)
-          .description("Open shared upstream connections on this node").register(registry);
-      Gauge.builder("mgw_upstream_isolated_sessions", isolatedOpen, AtomicLong::get)
-          .description("Open upstream sessions owned by one downstream session (callers declaring client capabilities)")
-          .register(registry);
-    }
   }
 
   @Override
@@ -412,6 +397,7 @@ public final class UpstreamPool implements Upstreams {
     }
     entries.clear();
     refreshGauges();
+    gauges.leave();
     return Future.join(closing).mapEmpty();
   }
 
@@ -440,7 +426,6 @@ public final class UpstreamPool implements Upstreams {
     if (e == null) {
       e = new Entry(server);
       entries.put(server.id(), e);
-      registerBreakerGauge(e);
     }
     e.lastUsed = System.nanoTime();
     return e;
@@ -565,6 +550,8 @@ public final class UpstreamPool implements Upstreams {
         slot.connection = null;
       }
     });
+    // Counted once the slot's own future is complete (the connection's success handlers run before it is).
+    attempt.onSuccess(c -> refreshGauges());
     if (wait > 0) {
       vertx.setTimer(wait, t -> connect(e, slot).onComplete(connecting));
     } else {
@@ -744,8 +731,8 @@ public final class UpstreamPool implements Upstreams {
         }
       }
     }
-    sharedOpen.set(shared);
-    isolatedOpen.set(isolated);
+    gauges.sharedOpen.set(shared);
+    gauges.isolatedOpen.set(isolated);
   }
 
   private Future<Void> closeEntry(Entry e) {
@@ -758,14 +745,5 @@ public final class UpstreamPool implements Upstreams {
     e.isolated.values().forEach(slot -> closing.add(closeSlot(slot)));
     e.isolated.clear();
     return Future.join(closing).mapEmpty();
-  }
-
-  private void registerBreakerGauge(Entry e) {
-    if (registry != null) {
-      Gauge.builder("mgw_upstream_circuit_state", e.gaugeState, AtomicInteger::get)
-          .description("Circuit breaker state per upstream: 0 closed, 1 half-open, 2 open")
-          .tag("server", e.server.slug())
-          .register(registry);
-    }
   }
 }

@@ -98,6 +98,18 @@ class SessionRegistryTest {
   }
 
   @Test
+  void the_sessions_gauge_counts_the_live_views_of_the_node() {
+    var meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    SessionRegistry r = registry(10, 100);
+    counts.meter(meters);
+    Session first = create(r, "a");
+    create(r, "b");
+    assertThat(meters.get("mgw_sessions").gauge().value()).isEqualTo(2.0);
+    OnContext.call(context, () -> r.end(first.id()));
+    assertThat(meters.get("mgw_sessions").gauge().value()).isEqualTo(1.0);
+  }
+
+  @Test
   void only_short_name_title_and_version_of_client_info_are_kept() {
     SessionRegistry r = registry(10, 10);
     JsonObject huge = new JsonObject().put("name", "n".repeat(100_000)).put("version", "1.0").put("title", 42)

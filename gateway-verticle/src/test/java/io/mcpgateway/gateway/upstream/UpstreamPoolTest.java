@@ -386,6 +386,34 @@ class UpstreamPoolTest {
   }
 
   @Test
+  void the_gauges_show_the_whole_node_not_the_first_instance() {
+    var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    var settings = new UpstreamPool.Settings(Duration.ofSeconds(4), Duration.ofSeconds(4), 2, Duration.ofSeconds(30),
+        Duration.ofMinutes(5), Duration.ofMillis(100));
+    UpstreamPool first = onContext(() -> new UpstreamPool(vertx, settings, registry));
+    UpstreamPool second = onContext(() -> new UpstreamPool(vertx, settings, registry));
+    try (HttpFixtureServer up = HttpFixtureServer.streamable("gauged")) {
+      UpstreamServer live = server(Transport.STREAMABLE_HTTP, up.url(), null, Map.of());
+      UpstreamServer dead = server(Transport.STREAMABLE_HTTP, "http://127.0.0.1:" + deadPort() + "/mcp", null, Map.of());
+      await(() -> first.listTools(live));
+      await(() -> second.listTools(live));
+      assertThat(registry.get("mgw_upstream_connections").gauge().value()).isEqualTo(2.0);
+      // One failure on the first instance (still closed), two on the second (open): the node shows it open.
+      catchThrowableOfType(GatewayException.class, () -> await(() -> first.callTool(dead, "echo", new JsonObject(), null, n -> { }).result()));
+      for (int i = 0; i < 2; i++) {
+        catchThrowableOfType(GatewayException.class, () -> await(() -> second.callTool(dead, "echo", new JsonObject(), null, n -> { }).result()));
+      }
+      var circuit = registry.get("mgw_upstream_circuit_state").tag("server", dead.slug()).gauge();
+      assertThat(circuit.value()).isEqualTo(2.0);
+      await(second::close);
+      assertThat(circuit.value()).as("the stopped instance no longer counts").isEqualTo(0.0);
+      assertThat(registry.get("mgw_upstream_connections").gauge().value()).isEqualTo(1.0);
+    } finally {
+      await(first::close);
+    }
+  }
+
+  @Test
   void an_upstream_that_cannot_be_reached_fails_as_unavailable_on_every_transport() {
     String dead = "http://127.0.0.1:" + deadPort();
     for (UpstreamServer s : List.of(
