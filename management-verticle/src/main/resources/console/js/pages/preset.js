@@ -8,10 +8,22 @@ import {auditView} from './audit.js';
 import {usageView} from './usage.js';
 import {connectView} from './connect.js';
 
-/** Per-link allow-lists besides tools that the API may carry; kept as they are and shown read-only. */
-const KEPT_LISTS = ['allowedPromptNames', 'allowedResourceUris'];
+/**
+ * The per-link allow-lists the Servers page edits: what each lists, from where, and the field of the link it fills.
+ * Resources and resource templates share one list (a URI matching an allowed template is allowed).
+ */
+const KINDS = [
+  {key: 'tools', legend: 'Tools', noun: 'tool', plural: 'tools', field: 'allowedToolNames',
+    load: id => get(`/servers/${id}/tools`).then(r => (r.tools || []).map(t => ({id: t.name, text: t.description || ''})))},
+  {key: 'prompts', legend: 'Prompts', noun: 'prompt', plural: 'prompts', field: 'allowedPromptNames',
+    load: id => get(`/servers/${id}/prompts`).then(r => (r.prompts || []).map(p => ({id: p.name, text: p.description || p.title || ''})))},
+  {key: 'resources', legend: 'Resources and resource templates', noun: 'resource', plural: 'resources', field: 'allowedResourceUris',
+    load: id => get(`/servers/${id}/resources`).then(r => [
+      ...(r.resources || []).map(x => ({id: x.uri, text: [x.name, x.description].filter(Boolean).join(': ')})),
+      ...(r.resourceTemplates || []).map(x => ({id: x.uriTemplate, text: ['template', x.name, x.description].filter(Boolean).join(': ')}))])},
+];
 
-const TABS = [['settings', 'Settings'], ['servers', 'Servers & tools'], ['catalog', 'Catalog'], ['connect', 'Connect'],
+const TABS = [['settings', 'Settings'], ['servers', 'Linked servers'], ['catalog', 'Catalog'], ['connect', 'Connect'],
   ['access', 'Access'], ['audit', 'Audit'], ['usage', 'Usage']];
 
 export async function presetPage(main, id, tab) {
@@ -58,74 +70,83 @@ function settings(preset, main) {
   return h('div', {}, form, h('p', {class: 'muted'}, 'Created ', when(preset.createdAt), ' · changed ', when(preset.updatedAt)));
 }
 
-/** The tool picker of one linked server: search, select all (shown), clear; empty selection = all tools. */
-function linkCard(preset, link, serverName, main) {
-  const card = h('section', {class: 'card', 'aria-label': `Tools of ${serverName}`, dataset: {link: link.serverSlug || link.serverId}});
-  const enabled = h('input', {type: 'checkbox', name: 'enabled', checked: link.enabled, id: `enabled-${link.serverId}`});
-  const modeAll = h('input', {type: 'radio', name: `mode-${link.serverId}`, value: 'all', id: `all-${link.serverId}`, checked: link.allowedToolNames.length === 0});
-  const modeSome = h('input', {type: 'radio', name: `mode-${link.serverId}`, value: 'some', id: `some-${link.serverId}`, checked: link.allowedToolNames.length > 0});
-  const search = h('input', {type: 'search', id: `search-${link.serverId}`, placeholder: 'Filter tools', 'aria-label': `Filter tools of ${serverName}`});
-  const list = h('ul', {class: 'tools', 'aria-label': `Tools of ${serverName}`});
-  const chosen = new Set(link.allowedToolNames);
+/**
+ * One allow-list of a link: "all" (also what the server adds later) or "only the selected", with a filter box and
+ * "Select all shown" / "Clear shown". An empty selection is "all", as in the API.
+ */
+function picker(kind, link, serverName) {
+  const sid = `${kind.key}-${link.serverId}`;
+  const chosen = new Set(link[kind.field] || []);
+  const modeAll = h('input', {type: 'radio', name: `mode-${sid}`, value: 'all', id: `all-${sid}`, checked: chosen.size === 0});
+  const modeSome = h('input', {type: 'radio', name: `mode-${sid}`, value: 'some', id: `some-${sid}`, checked: chosen.size > 0});
+  const search = h('input', {type: 'search', id: `search-${sid}`, placeholder: `Filter ${kind.plural}`, 'aria-label': `Filter ${kind.plural} of ${serverName}`});
+  const list = h('ul', {class: 'tools', 'aria-label': `${kind.legend} of ${serverName}`});
   const count = h('span', {class: 'muted', 'aria-live': 'polite'});
-  let tools = [];
-  const updateCount = () => { count.textContent = modeAll.checked ? `all ${tools.length} tools` : `${chosen.size} of ${tools.length} selected`; };
-  const renderList = () => {
+  let items = [];
+  const matches = () => {
     const q = search.value.trim().toLowerCase();
-    const shown = tools.filter(t => !q || t.name.toLowerCase().includes(q) || (t.description || '').toLowerCase().includes(q));
+    return items.filter(t => !q || t.id.toLowerCase().includes(q) || t.text.toLowerCase().includes(q));
+  };
+  const updateCount = () => { count.textContent = modeAll.checked ? `all ${items.length} ${kind.plural}` : `${chosen.size} of ${items.length} selected`; };
+  const renderList = () => {
+    const shown = matches();
     clear(list, shown.map(t => {
-      const cb = h('input', {type: 'checkbox', value: t.name, checked: chosen.has(t.name), disabled: modeAll.checked, dataset: {tool: t.name},
-        onchange: () => { if (cb.checked) chosen.add(t.name); else chosen.delete(t.name); updateCount(); }});
-      return h('li', {}, h('label', {}, cb, h('code', {}, t.name), h('span', {class: 'desc'}, t.description || '')));
+      const cb = h('input', {type: 'checkbox', value: t.id, checked: chosen.has(t.id), disabled: modeAll.checked, dataset: {[kind.noun]: t.id},
+        onchange: () => { if (cb.checked) chosen.add(t.id); else chosen.delete(t.id); updateCount(); }});
+      return h('li', {}, h('label', {}, cb, h('code', {}, t.id), h('span', {class: 'desc'}, t.text)));
     }));
-    if (shown.length === 0) list.append(h('li', {class: 'muted'}, tools.length ? 'No tool matches the filter.' : 'No tools.'));
+    if (shown.length === 0) list.append(h('li', {class: 'muted'}, items.length ? `No ${kind.noun} matches the filter.` : `No ${kind.plural}.`));
     updateCount();
-    return shown;
   };
   const selectShown = on => {
     modeSome.checked = true;
-    const q = search.value.trim().toLowerCase();
-    tools.filter(t => !q || t.name.toLowerCase().includes(q) || (t.description || '').toLowerCase().includes(q))
-      .forEach(t => (on ? chosen.add(t.name) : chosen.delete(t.name)));
+    matches().forEach(t => (on ? chosen.add(t.id) : chosen.delete(t.id)));
     renderList();
   };
   search.addEventListener('input', renderList);
   modeAll.addEventListener('change', renderList);
   modeSome.addEventListener('change', renderList);
-  const save = h('button', {type: 'button', class: 'primary', dataset: {save: link.serverSlug || ''}, onclick: async () => {
-    if (modeSome.checked && chosen.size === 0) { say('Pick at least one tool, or choose "All tools".', true); return; }
-    try {
-      // Allow-lists this page does not edit (prompts, resources, where the API has them) are sent back as read,
-      // so saving the tools never widens them.
-      const body = {enabled: enabled.checked, allowedToolNames: modeAll.checked ? [] : [...chosen].sort()};
-      for (const k of KEPT_LISTS) if (Array.isArray(link[k])) body[k] = link[k];
-      await put(`/presets/${preset.id}/servers/${link.serverId}`, body);
-      say(`Saved the tools of ${serverName}.`);
-    } catch (e) { fail(e); }
-  }}, 'Save tools');
-  clear(card, h('h3', {}, serverName, ' ', h('code', {class: 'muted'}, link.serverSlug || '')),
-    h('div', {class: 'row'}, enabled, h('label', {for: enabled.id}, 'Enabled')),
-    h('fieldset', {}, h('legend', {class: 'legend'}, 'Expose'),
-      h('div', {class: 'row'}, modeAll, h('label', {for: modeAll.id}, 'All tools (also tools the server adds later)'),
-        modeSome, h('label', {for: modeSome.id}, 'Only the selected tools'))),
+  kind.load(link.serverId).then(loaded => {
+    items = loaded.sort((a, b) => a.id.localeCompare(b.id));
+    // Items allowed earlier but gone from the server stay visible, so they can be removed.
+    for (const id of chosen) if (!items.some(t => t.id === id)) items.push({id, text: '(not offered by the server now)'});
+    renderList();
+  }).catch(e => { clear(list, h('li', {class: 'err', role: 'alert'}, `Could not list the ${kind.plural}: ${e.message}`)); });
+  list.append(h('li', {class: 'muted'}, `Loading ${kind.plural}…`));
+  const element = h('fieldset', {class: 'picker', dataset: {kind: kind.key}},
+    h('legend', {class: 'legend'}, kind.legend),
+    h('div', {class: 'row'}, h('label', {for: modeAll.id, class: 'choice'}, modeAll, `All ${kind.plural} (also ${kind.plural} the server adds later)`),
+      h('label', {for: modeSome.id, class: 'choice'}, modeSome, `Only the selected ${kind.plural}`)),
     h('div', {class: 'row'}, search,
-      h('button', {type: 'button', onclick: () => selectShown(true)}, 'Select all shown'),
-      h('button', {type: 'button', onclick: () => selectShown(false)}, 'Clear shown'), count),
-    list,
+      h('button', {type: 'button', 'aria-label': `Select all shown ${kind.plural} of ${serverName}`, onclick: () => selectShown(true)}, 'Select all shown'),
+      h('button', {type: 'button', 'aria-label': `Clear shown ${kind.plural} of ${serverName}`, onclick: () => selectShown(false)}, 'Clear shown'), count),
+    list);
+  return {kind, element, all: () => modeAll.checked, chosen: () => [...chosen].sort()};
+}
+
+/** A linked server: enabled, its tools, prompts and resources (each all or picked), save, unlink. */
+function linkCard(preset, link, serverName, main) {
+  const enabled = h('input', {type: 'checkbox', name: 'enabled', checked: link.enabled, id: `enabled-${link.serverId}`});
+  const pickers = KINDS.map(kind => picker(kind, link, serverName));
+  const save = h('button', {type: 'button', class: 'primary', dataset: {save: link.serverSlug || ''}, onclick: async () => {
+    const empty = pickers.find(p => !p.all() && p.chosen().length === 0);
+    if (empty) { say(`Pick at least one ${empty.kind.noun}, or choose "All ${empty.kind.plural}".`, true); return; }
+    const body = {enabled: enabled.checked};
+    for (const p of pickers) body[p.kind.field] = p.all() ? [] : p.chosen();
+    try {
+      await put(`/presets/${preset.id}/servers/${link.serverId}`, body);
+      say(`Saved what ${serverName} exposes.`);
+    } catch (e) { fail(e); }
+  }}, 'Save');
+  return h('section', {class: 'card', 'aria-label': `Link to ${serverName}`, dataset: {link: link.serverSlug || link.serverId}},
+    h('h3', {}, serverName, ' ', h('code', {class: 'muted'}, link.serverSlug || '')),
+    h('div', {class: 'row'}, enabled, h('label', {for: enabled.id}, 'Enabled')),
+    pickers.map(p => p.element),
     h('div', {class: 'row'}, save, h('button', {type: 'button', class: 'danger', onclick: async () => {
       try { await del(`/presets/${preset.id}/servers/${link.serverId}`); say(`Unlinked ${serverName}.`); await presetPage(main, preset.id, 'servers'); } catch (e) { fail(e); }
     }}, 'Unlink')),
-    h('p', {class: 'muted'}, KEPT_LISTS.some(k => Array.isArray(link[k]))
-      ? `Prompts: ${(link.allowedPromptNames || []).length ? link.allowedPromptNames.join(', ') : 'all'}; resources: ${(link.allowedResourceUris || []).length ? link.allowedResourceUris.join(', ') : 'all'} (change them through the API; saving here keeps them).`
-      : 'Prompts and resources of linked servers are not filtered by the console.'));
-  get(`/servers/${link.serverId}/tools`).then(res => {
-    tools = (res.tools || []).slice().sort((a, b) => a.name.localeCompare(b.name));
-    // Tools allowed earlier but gone from the server stay visible, so they can be removed.
-    for (const name of chosen) if (!tools.some(t => t.name === name)) tools.push({name, description: '(not offered by the server now)'});
-    renderList();
-  }).catch(e => { clear(list, h('li', {class: 'err', role: 'alert'}, `Could not list the tools: ${e.message}`)); });
-  list.append(h('li', {class: 'muted'}, 'Loading tools…'));
-  return card;
+    h('p', {class: 'muted'}, 'Names and URIs that another linked server offers too are renamed for clients: see the ',
+      h('a', {href: `#/presets/${preset.id}/catalog`}, 'catalog'), '.'));
 }
 
 async function servers(preset, main) {
@@ -139,7 +160,7 @@ async function servers(preset, main) {
     if (!pick.value) return;
     try {
       await put(`/presets/${preset.id}/servers/${pick.value}`, {enabled: true, allowedToolNames: []});
-      say('Linked. All its tools are exposed until you pick some.');
+      say('Linked. All its tools, prompts and resources are exposed until you pick some.');
       await presetPage(main, preset.id, 'servers');
     } catch (e) { fail(e); }
   }}, h('div', {class: 'row'}, field('Link a server', pick), h('button', {type: 'submit', class: 'primary', id: 'link-submit'}, 'Link')),
@@ -150,30 +171,57 @@ async function servers(preset, main) {
     h('p', {}, h('a', {href: `#/presets/${preset.id}/catalog`}, 'See the catalog as clients see it →')));
 }
 
+/** What happened to clashing names or URIs of one list (renamed for each claimant, or hidden). */
+function collisions(notes, id, label, none) {
+  return notes.length ? [h('h3', {}, label), table([
+    {label: 'Name clients see', cell: n => n.name ? h('code', {}, n.name) : '(hidden)'},
+    {label: 'Original', cell: n => h('code', {}, n.originalName || '')},
+    {label: 'Server', cell: n => n.serverSlug || ''},
+    {label: 'What happened', cell: n => n.reason},
+  ], notes, {id, label})] : h('p', {class: 'muted', id: none}, `${label}: none.`);
+}
+
+/** One federated list as clients see it: exposed id, original id, server, description. */
+function exposedTable(rows, idField, originalField, id, label, empty) {
+  return table([
+    {label: 'As clients see it', cell: t => h('code', {}, t[idField])},
+    {label: 'Original', cell: t => h('code', {}, t[originalField])},
+    {label: 'Server', cell: t => t.serverSlug},
+    {label: 'Description', cell: t => [t.name && idField !== 'name' ? t.name + (t.description ? ': ' : '') : '', t.description || '']},
+  ], rows, {id, label, empty});
+}
+
 async function catalog(preset) {
-  let cat;
-  try {
-    cat = await get(`/presets/${preset.id}/tools`);
-  } catch (e) {
-    return h('p', {class: 'err', role: 'alert'}, `Could not build the catalog: ${e.message}`);
-  }
+  // The gateway builds these lists exactly as it serves them; a failure of one does not hide the others.
+  const [tools, prompts, resources] = await Promise.all(['tools', 'prompts', 'resources']
+    .map(list => get(`/presets/${preset.id}/${list}`).catch(e => ({error: e.message}))));
+  const failed = (what, res) => res.error ? h('p', {class: 'err', role: 'alert'}, `Could not build the ${what}: ${res.error}`) : null;
+  const unavailable = new Map();
+  for (const res of [tools, prompts, resources]) for (const u of res.unavailable || []) unavailable.set(u.serverId, u);
   return h('div', {},
-    h('p', {class: 'muted'}, 'The tools/list a client of ', h('code', {}, `/mcp/${preset.slug}`), ' receives: final names after collision handling.'),
-    table([
-      {label: 'Name clients see', cell: t => h('code', {}, t.name)},
-      {label: 'Original name', cell: t => h('code', {}, t.originalName)},
-      {label: 'Server', cell: t => t.serverSlug},
-      {label: 'Description', cell: t => t.description || ''},
-    ], cat.tools || [], {id: 'catalog-table', label: 'Federated tools', empty: 'No tools exposed.'}),
-    (cat.notes || []).length ? [h('h2', {}, 'Name collisions'), table([
-      {label: 'Name', cell: n => h('code', {}, n.name)},
-      {label: 'Original', cell: n => h('code', {}, n.originalName || '')},
-      {label: 'What happened', cell: n => n.reason},
-    ], cat.notes, {id: 'collisions-table', label: 'Collisions'})] : h('p', {class: 'muted', id: 'no-collisions'}, 'No name collisions.'),
-    (cat.unavailable || []).length ? [h('h2', {}, 'Unavailable servers'), table([
+    h('p', {class: 'muted'}, 'What a client of ', h('code', {}, `/mcp/${preset.slug}`), ' receives from tools/list, prompts/list, ',
+      'resources/list and resources/templates/list. A name or URI only one linked server offers passes unchanged; when ',
+      'several offer it, each is renamed: ', h('code', {}, '{server}__{name}'), ' for tools and prompts, ',
+      h('code', {}, 'mcpgw://{server}/{uri}'), ' for resources and templates.'),
+    h('h2', {}, 'Tools'),
+    failed('tool catalog', tools) || [
+      exposedTable(tools.tools || [], 'name', 'originalName', 'catalog-table', 'Federated tools', 'No tools exposed.'),
+      collisions(tools.notes || [], 'collisions-table', 'Tool name collisions', 'no-collisions')],
+    h('h2', {}, 'Prompts'),
+    failed('prompt list', prompts) || [
+      exposedTable(prompts.prompts || [], 'name', 'originalName', 'prompts-table', 'Federated prompts', 'No prompts exposed.'),
+      collisions(prompts.notes || [], 'prompt-collisions-table', 'Prompt name collisions', 'no-prompt-collisions')],
+    h('h2', {}, 'Resources'),
+    failed('resource list', resources) || [
+      exposedTable(resources.resources || [], 'uri', 'originalUri', 'resources-table', 'Federated resources', 'No resources exposed.'),
+      h('h3', {}, 'Resource templates'),
+      exposedTable(resources.resourceTemplates || [], 'uriTemplate', 'originalUriTemplate', 'templates-table',
+        'Federated resource templates', 'No resource templates exposed.'),
+      collisions(resources.notes || [], 'resource-collisions-table', 'Resource URI collisions', 'no-resource-collisions')],
+    unavailable.size ? [h('h2', {}, 'Unavailable servers'), table([
       {label: 'Server', cell: u => u.serverSlug || u.serverId},
       {label: 'Error', cell: u => h('span', {class: 'err'}, u.error)},
-    ], cat.unavailable, {id: 'unavailable-table', label: 'Unavailable servers'})] : null);
+    ], [...unavailable.values()], {id: 'unavailable-table', label: 'Unavailable servers'})] : null);
 }
 
 async function access(preset, main) {

@@ -6,6 +6,7 @@ import io.mcpgateway.app.Node;
 import io.mcpgateway.testing.Eventually;
 import io.mcpgateway.testing.TestServices;
 import io.mcpgateway.testing.mcp.HttpFixtureServer;
+import io.mcpgateway.testing.mcp.conformance.ConformanceFeatures;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -119,8 +120,8 @@ class ConsoleBrowserTest {
     String presetId = browser.driver().getCurrentUrl().replaceAll(".*#/presets/([0-9a-f-]+)/servers$", "$1");
     new Select(browser.visible(id("link-server"))).selectByVisibleText("Fixture (" + serverSlug + ")");
     browser.driver().findElement(id("link-submit")).click();
-    WebElement card = browser.visible(By.cssSelector("section[data-link='" + serverSlug + "']"));
     browser.visible(By.cssSelector("section[data-link='" + serverSlug + "'] input[data-tool=echo]"));
+    WebElement card = browser.visible(By.cssSelector("section[data-link='" + serverSlug + "'] fieldset[data-kind=tools]"));
     card.findElement(By.cssSelector("input[value=some]")).click();
     WebElement search = card.findElement(By.cssSelector("input[type=search]"));
     type(search, "echo");
@@ -130,8 +131,8 @@ class ConsoleBrowserTest {
     card.findElement(By.xpath(".//button[text()='Select all shown']")).click();
     search.clear();
     search.sendKeys(" ");
-    card.findElement(By.cssSelector("button[data-save]")).click();
-    browser.textIn(id("status"), "Saved the tools of Fixture");
+    browser.driver().findElement(By.cssSelector("section[data-link='" + serverSlug + "'] button[data-save]")).click();
+    browser.textIn(id("status"), "Saved what Fixture exposes");
     browser.shot("preset-servers");
     assertThat(browser.unlabelledControls()).as("unlabelled controls on " + "preset-servers").isEmpty();
     JsonObject preset = api("GET", "/presets/" + presetId, null, ADMIN);
@@ -236,6 +237,110 @@ class ConsoleBrowserTest {
     assertThat(browser.unlabelledControls()).as("unlabelled controls on the audit page").isEmpty();
 
     assertThat(browser.severeLogs()).as("no script errors or CSP violations in the browser console").isEmpty();
+  }
+
+  @Test
+  void an_owner_picks_one_prompt_and_one_resource_and_a_client_sees_only_those() throws Exception {
+    try (HttpFixtureServer features = HttpFixtureServer.withFeatures("features", ConformanceFeatures::all);
+        HttpFixtureServer twin = HttpFixtureServer.withFeatures("features-twin", ConformanceFeatures::all)) {
+      String serverSlug = "feat-" + UUID.randomUUID().toString().substring(0, 6);
+      String serverId = api("POST", "/servers", new JsonObject().put("slug", serverSlug).put("name", "Features")
+          .put("transport", "streamable_http").put("url", features.url()), ADMIN).getString("id");
+      String slug = "picks-" + UUID.randomUUID().toString().substring(0, 6);
+      String presetId = api("POST", "/presets", new JsonObject().put("slug", slug).put("name", "Picks").put("visibility", "private"), ADMIN)
+          .getString("id");
+      api("PUT", "/presets/" + presetId + "/servers/" + serverId, new JsonObject(), ADMIN);
+
+      browser.size(1280, 900);
+      browser.open(console() + "#key=" + ADMIN);
+      browser.visible(id("who-name"));
+      browser.open(console() + "#/presets/" + presetId + "/servers");
+      String card = "section[data-link='" + serverSlug + "'] ";
+      // Prompts: "Only the selected" through its label, the filter box, the checkbox with the keyboard.
+      browser.visible(By.cssSelector(card + "input[data-prompt=test_simple_prompt]"));
+      browser.driver().findElement(By.cssSelector(card + "label[for='some-prompts-" + serverId + "']")).click();
+      assertThat(browser.driver().findElement(id("some-prompts-" + serverId)).isSelected()).isTrue();
+      type(browser.driver().findElement(id("search-prompts-" + serverId)), "simple");
+      assertThat(browser.driver().findElements(By.cssSelector(card + "input[data-prompt]"))).hasSize(1);
+      browser.driver().findElement(By.cssSelector(card + "input[data-prompt=test_simple_prompt]")).sendKeys(Keys.SPACE);
+      browser.textIn(By.cssSelector(card + "fieldset[data-kind=prompts]"), "1 of 4 selected");
+      // Resources and templates share one list: pick the static text resource only.
+      browser.visible(By.cssSelector(card + "input[data-resource='test://template/{id}/data']"));
+      browser.driver().findElement(By.cssSelector(card + "label[for='some-resources-" + serverId + "']")).click();
+      type(browser.driver().findElement(id("search-resources-" + serverId)), "static-text");
+      browser.driver().findElement(By.cssSelector(card + "input[data-resource='test://static-text']")).sendKeys(Keys.SPACE);
+      browser.textIn(By.cssSelector(card + "fieldset[data-kind=resources]"), "1 of 4 selected");
+      browser.shot("picks-servers");
+      assertThat(browser.unlabelledControls()).as("unlabelled controls on the linked servers").isEmpty();
+      browser.driver().findElement(By.cssSelector(card + "button[data-save]")).click();
+      browser.textIn(id("status"), "Saved what Features exposes");
+      JsonObject link = api("GET", "/presets/" + presetId, null, ADMIN).getJsonArray("servers").getJsonObject(0);
+      assertThat(link.getJsonArray("allowedPromptNames")).containsExactly("test_simple_prompt");
+      assertThat(link.getJsonArray("allowedResourceUris")).containsExactly("test://static-text");
+      assertThat(link.getJsonArray("allowedToolNames")).as("tools stay all").isEmpty();
+
+      // The saved picks are shown when the page is opened again.
+      browser.open(console() + "#/presets/" + presetId + "/catalog");
+      browser.visible(id("prompts-table"));
+      browser.open(console() + "#/presets/" + presetId + "/servers");
+      browser.visible(By.cssSelector(card + "input[data-prompt=test_simple_prompt]"));
+      assertThat(browser.driver().findElement(id("some-prompts-" + serverId)).isSelected()).isTrue();
+      assertThat(browser.driver().findElement(By.cssSelector(card + "input[data-prompt=test_simple_prompt]")).isSelected()).isTrue();
+      assertThat(browser.driver().findElement(By.cssSelector(card + "input[data-prompt=test_prompt_with_image]")).isSelected()).isFalse();
+      browser.textIn(By.cssSelector(card + "fieldset[data-kind=tools]"), "all ");
+
+      // A client of /mcp/{slug} sees exactly those.
+      String key = api("POST", "/api-keys", new JsonObject().put("name", slug + " client")
+          .put("presetIds", new io.vertx.core.json.JsonArray().add(presetId)), ADMIN).getString("key");
+      var transport = HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + node.gatewayPort()).endpoint("/mcp/" + slug)
+          .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + key)).build();
+      try (McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(20)).build()) {
+        client.initialize();
+        assertThat(client.listPrompts().prompts()).extracting(McpSchema.Prompt::name).containsExactly("test_simple_prompt");
+        assertThat(client.listResources().resources()).extracting(McpSchema.Resource::uri).containsExactly("test://static-text");
+        assertThat(client.listResourceTemplates().resourceTemplates()).isEmpty();
+        assertThat(client.listTools().tools()).as("tools are all exposed").isNotEmpty();
+      }
+
+      // The catalog shows them as clients see them; a second server offering the same ones renames every claimant.
+      browser.open(console() + "#/presets/" + presetId + "/catalog");
+      browser.textIn(id("prompts-table"), "test_simple_prompt");
+      assertThat(browser.driver().findElements(By.cssSelector("#prompts-table tbody tr"))).hasSize(1);
+      assertThat(browser.driver().findElements(By.cssSelector("#resources-table tbody tr"))).hasSize(1);
+      browser.textIn(id("templates-table"), "No resource templates exposed.");
+      browser.visible(id("no-prompt-collisions"));
+      String twinSlug = "twin-" + UUID.randomUUID().toString().substring(0, 6);
+      String twinId = api("POST", "/servers", new JsonObject().put("slug", twinSlug).put("name", "Twin")
+          .put("transport", "streamable_http").put("url", twin.url()), ADMIN).getString("id");
+      api("PUT", "/presets/" + presetId + "/servers/" + twinId, new JsonObject()
+          .put("allowedPromptNames", new io.vertx.core.json.JsonArray().add("test_simple_prompt"))
+          .put("allowedResourceUris", new io.vertx.core.json.JsonArray().add("test://static-text")), ADMIN);
+      browser.open(console() + "#/presets/" + presetId + "/servers");
+      browser.visible(By.cssSelector("section[data-link='" + twinSlug + "']"));
+      browser.open(console() + "#/presets/" + presetId + "/catalog");
+      browser.textIn(id("prompts-table"), serverSlug + "__test_simple_prompt");
+      browser.textIn(id("prompts-table"), twinSlug + "__test_simple_prompt");
+      browser.textIn(id("prompt-collisions-table"), "renamed");
+      browser.textIn(id("resources-table"), "mcpgw://" + serverSlug + "/test://static-text");
+      browser.textIn(id("resources-table"), "mcpgw://" + twinSlug + "/test://static-text");
+      browser.textIn(id("resource-collisions-table"), "test://static-text");
+      browser.shot("picks-catalog");
+      assertThat(browser.unlabelledControls()).as("unlabelled controls on the catalog").isEmpty();
+
+      // Both pages fit a phone's width (long URIs wrap; wide tables scroll inside their box).
+      browser.size(390, 844);
+      for (String tab : java.util.List.of("servers", "catalog")) {
+        browser.open(console() + "#/presets/" + presetId + "/" + tab);
+        browser.visible(By.cssSelector("a[data-tab=" + tab + "][aria-current=page]"));
+        browser.visible(tab.equals("servers") ? By.cssSelector(card + "input[data-resource='test://static-text']") : id("resources-table"));
+        browser.shot("picks-" + tab + "-390");
+        assertThat(((Number) browser.js("return document.documentElement.scrollWidth")).intValue())
+            .as("no horizontal scrolling of " + tab + " at 390 px").isLessThanOrEqualTo(390);
+      }
+      browser.size(1280, 900);
+      api("DELETE", "/presets/" + presetId + "/servers/" + twinId, null, ADMIN);
+      assertThat(browser.severeLogs()).as("no script errors or CSP violations in the browser console").isEmpty();
+    }
   }
 
   @Test
