@@ -83,9 +83,16 @@ export async function testConnection(server, out) {
   try {
     const res = await get(`/servers/${server.id}/tools`);
     const tools = res.tools || [];
+    const others = h('p', {class: 'muted', id: 'test-features'}, 'Listing prompts and resources…');
     clear(out, h('h3', {}, `${server.name}: connected, ${tools.length} tool${tools.length === 1 ? '' : 's'}`),
       table([{label: 'Tool', cell: t => h('code', {}, t.name)}, {label: 'Description', cell: t => t.description || ''}],
-        tools, {id: 'test-tools', label: `Tools of ${server.name}`}));
+        tools, {id: 'test-tools', label: `Tools of ${server.name}`}), others);
+    const [prompts, resources] = await Promise.all([get(`/servers/${server.id}/prompts`), get(`/servers/${server.id}/resources`)]
+      .map(p => p.catch(e => ({error: e.message}))));
+    const n = (count, one) => `${count} ${one}${count === 1 ? '' : 's'}`;
+    clear(others, prompts.error || resources.error ? `Could not list prompts or resources: ${prompts.error || resources.error}`
+      : `Also offers ${n(prompts.prompts.length, 'prompt')}, ${n(resources.resources.length, 'resource')} and `
+        + `${n(resources.resourceTemplates.length, 'resource template')} (pick them per preset).`);
   } catch (e) {
     clear(out, h('h3', {}, `${server.name}: connection failed`), h('p', {class: 'err', id: 'test-error', role: 'alert'}, e.message));
   }

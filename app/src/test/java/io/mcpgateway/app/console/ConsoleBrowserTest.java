@@ -105,6 +105,7 @@ class ConsoleBrowserTest {
     browser.textIn(id("servers-table"), serverSlug);
     browser.visible(By.cssSelector("button[data-test='" + serverSlug + "']")).click();
     browser.textIn(id("test-tools"), "echo");
+    browser.textIn(id("test-features"), "Also offers 0 prompts, 0 resources and 0 resource templates");
     browser.textIn(id("servers-table"), "circuit closed");
     browser.shot("servers");
     assertThat(browser.unlabelledControls()).as("unlabelled controls on " + "servers").isEmpty();
