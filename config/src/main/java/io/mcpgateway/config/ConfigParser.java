@@ -77,7 +77,8 @@ public final class ConfigParser {
         list("MGW_CLUSTER_MEMBERS"),
         text("MGW_CLUSTER_KUBERNETES_SERVICE_DNS", ""));
     var upstream = new GatewayConfig.Upstream(duration("MGW_TOOL_CALL_TIMEOUT"), duration("MGW_CATALOG_TIMEOUT"),
-        longValue("MGW_UPSTREAM_MAX_MESSAGE", 64 * 1024, 256L * 1024 * 1024), duration("MGW_UPSTREAM_SSE_RETRY_FLOOR"));
+        longValue("MGW_UPSTREAM_MAX_MESSAGE", 64 * 1024, 256L * 1024 * 1024), duration("MGW_UPSTREAM_SSE_RETRY_FLOOR"),
+        integer("MGW_UPSTREAM_MAX_SUBSCRIPTIONS", 1, 1_000_000));
     return new GatewayConfig(
         http,
         database,

@@ -77,8 +77,10 @@ public record GatewayConfig(
   /**
    * {@code maxMessageBytes} bounds one upstream message: a JSON response body, one SSE event (and so one line),
    * one stdio line. {@code sseRetryFloor} is the shortest reconnect delay an upstream's SSE {@code retry} may ask for.
+   * {@code maxSubscriptions} bounds the (server, resource URI) subscriptions one gateway instance holds upstream.
    */
-  public record Upstream(Duration toolCallTimeout, Duration catalogTimeout, long maxMessageBytes, Duration sseRetryFloor) {}
+  public record Upstream(Duration toolCallTimeout, Duration catalogTimeout, long maxMessageBytes, Duration sseRetryFloor,
+      int maxSubscriptions) {}
 
   /**
    * How the data plane spreads over cores and nodes: {@code gatewayInstances} event-loop instances of the

@@ -117,6 +117,7 @@ public final class GatewayVerticle extends VerticleBase {
             .withLimits(UpstreamLimits.defaults().withControlTimeout(config.upstream().catalogTimeout())
                 .withMaxMessageBytes((int) config.upstream().maxMessageBytes())
                 .withSseRetryFloor(config.upstream().sseRetryFloor())
+                .withMaxSubscriptions(config.upstream().maxSubscriptions())
                 .withNetwork(io.mcpgateway.model.net.PrivateNetworkPolicy.of(config.security().privateNetworkAllowlist()))));
     catalogs = new CatalogService(pool, new UpstreamServerStore(node.secrets()), upstreams, config.upstream().catalogTimeout(),
         shared.lastKnown());
@@ -125,7 +126,7 @@ public final class GatewayVerticle extends VerticleBase {
     // A session's own upstream sessions (it declared sampling, elicitation or roots) end with its view here.
     sessions.onEnded(s -> upstreams.release(s.id()));
     dispatcher = new McpDispatcher(vertx, catalogs, upstreams, sessions);
-    listeners = new ListenStreams(vertx);
+    listeners = new ListenStreams(vertx, dispatcher::stopListening);
     var endpoint = new StreamableHttpEndpoint(dispatcher, sessions, config.callerLimits().maxBatchSize(),
         new ModernHttpEndpoint(dispatcher, listeners));
     var policy = new AccessPolicy(pool);
@@ -200,7 +201,9 @@ public final class GatewayVerticle extends VerticleBase {
     for (JsonObject changed : List.of(LIST_CHANGED, PROMPTS_CHANGED, RESOURCES_CHANGED)) {
       sessions.notifyPreset(change.presetId(), changed);
     }
-    listeners.notifyPreset(change.presetId(), "toolsListChanged", LIST_CHANGED.getString("method"));
+    for (JsonObject changed : List.of(LIST_CHANGED, PROMPTS_CHANGED, RESOURCES_CHANGED)) {
+      notifyListeners(change.presetId(), changed);
+    }
     if (change.change() == Change.DELETED) {
       listeners.endPreset(change.presetId());
       sessions.forgetPreset(change.presetId());
@@ -216,6 +219,9 @@ public final class GatewayVerticle extends VerticleBase {
 
   private void upstreamNotification(UUID serverId, JsonObject notification) {
     dispatcher.upstreamNotification(serverId, notification);
+    if ("notifications/resources/updated".equals(notification.getString("method"))) {
+      listeners.resourceUpdated(serverId, notification);
+    }
   }
 
   private void upstreamToolsChanged(UUID serverId) {
@@ -227,10 +233,15 @@ public final class GatewayVerticle extends VerticleBase {
     presets.presetsUsingServer(pool, serverId)
         .onSuccess(ids -> ids.keySet().forEach(id -> {
           sessions.notifyPreset(id, notification);
-          if (LIST_CHANGED.equals(notification)) {
-            listeners.notifyPreset(id, "toolsListChanged", LIST_CHANGED.getString("method"));
-          }
+          notifyListeners(id, notification);
         }));
+  }
+
+  /** The 2026 listen streams of the preset that opted in to this kind of list change. */
+  private void notifyListeners(UUID presetId, JsonObject notification) {
+    String filterKey = notification == LIST_CHANGED ? "toolsListChanged"
+        : notification == PROMPTS_CHANGED ? "promptsListChanged" : "resourcesListChanged";
+    listeners.notifyPreset(presetId, filterKey, notification.getString("method"));
   }
 
   /** Management's "pick tools" view: the live, unfiltered tool list of one server. */
@@ -361,6 +372,13 @@ public final class GatewayVerticle extends VerticleBase {
   /** How many sessions this instance holds a view of (its own and those continued here); read on its loop. */
   public Future<Integer> sessionViews() {
     return context.<Integer>executeBlocking(() -> sessions.size(), false);
+  }
+
+  /** How many subscriptions/listen streams this instance holds open; read on its loop. */
+  public Future<Integer> listenStreams() {
+    io.vertx.core.Promise<Integer> size = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> size.complete(listeners.size()));
+    return size.future();
   }
 
   /** The bound port (useful when configured as 0). */

@@ -242,8 +242,9 @@ class ModernProtocolTest {
           }
         })).await();
     Eventually.await("the acknowledgement", Duration.ofSeconds(5), () -> text(seen).contains("notifications/subscriptions/acknowledged"));
+    // The 2026 upstream offers prompts, so their list changes are honoured too; resources were not asked for.
     assertThat(text(seen)).contains("\"io.modelcontextprotocol/subscriptionId\":42").contains("\"toolsListChanged\":true")
-        .doesNotContain("promptsListChanged");
+        .contains("\"promptsListChanged\":true").doesNotContain("resourcesListChanged");
     gw.vertx.eventBus().publish(Addresses.PRESET_CHANGED, new PresetChanged(preset.id(), preset.slug(), Change.UPDATED).toJson());
     Eventually.await("the list change", Duration.ofSeconds(5), () -> text(seen).contains("notifications/tools/list_changed"));
     client.close().await();

@@ -43,10 +43,14 @@ final class Forwarder {
     });
   }
 
-  /** A request of the gateway's own (subscriptions it holds for its sessions), on the server's shared session. */
-  Future<JsonObject> send(UUID serverId, String method, JsonObject params) {
+  /** One more holder of the server's resource subscription (see {@link Upstreams#subscribe}). */
+  Future<Void> subscribe(UUID serverId, String uri) {
     return catalogs.server(serverId).compose(server -> server.isEmpty() || !server.get().active()
         ? Future.failedFuture(new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, "the server is no longer available"))
-        : upstreams.call(server.get(), method, params, null, CallRelay.notificationsOnly(null)).result());
+        : upstreams.subscribe(server.get(), uri));
+  }
+
+  void unsubscribe(UUID serverId, String uri) {
+    upstreams.unsubscribe(serverId, uri);
   }
 }

@@ -29,6 +29,7 @@ public final class McpDispatcher {
   private final PromptMethods prompts;
   private final ResourceMethods resources;
   private final CompletionMethods completions;
+  private final ListenFilter listens;
 
   public McpDispatcher(Vertx vertx, CatalogService catalogs, Upstreams upstreams, SessionRegistry sessions) {
     this.upstreams = upstreams;
@@ -39,6 +40,7 @@ public final class McpDispatcher {
     this.prompts = new PromptMethods(catalogs, forwarder);
     this.resources = new ResourceMethods(catalogs, forwarder);
     this.completions = new CompletionMethods(catalogs, forwarder);
+    this.listens = new ListenFilter(catalogs, forwarder);
     sessions.onEnded(s -> resources.sessionEnded(s.id()));
   }
 
@@ -91,6 +93,19 @@ public final class McpDispatcher {
       }
       return result;
     });
+  }
+
+  /**
+   * MCP 2026-07-28 {@code subscriptions/listen}: the part of {@code filter} the preset honours, with the resource
+   * subscriptions it needs held upstream until {@link #stopListening}.
+   */
+  public Future<Listening> listen(Preset preset, JsonObject filter) {
+    return listens.open(preset, filter);
+  }
+
+  /** The listen stream ended: its upstream resource subscriptions are released. */
+  public void stopListening(Listening listening) {
+    listens.close(listening.watches());
   }
 
   /** The gateway's identity for a preset ({@code serverInfo}). */

@@ -10,8 +10,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * server/resources: the preset's federated resources and templates, {@code resources/read} routed to the owner
@@ -19,8 +17,6 @@ import org.slf4j.LoggerFactory;
  * held once per upstream resource with updates delivered to exactly the subscribing sessions.
  */
 final class ResourceMethods {
-  private static final Logger LOG = LoggerFactory.getLogger(ResourceMethods.class);
-
   private final CatalogService catalogs;
   private final Forwarder forwarder;
   private final ResourceSubscriptions subscriptions = new ResourceSubscriptions();
@@ -57,7 +53,8 @@ final class ResourceMethods {
       if (!first) {
         return Future.succeededFuture(new JsonObject());
       }
-      return forwarder.send(route.serverId(), "resources/subscribe", new JsonObject().put("uri", route.original()))
+      // One hold per (server, URI) for all of this instance's sessions; 2026 listen streams hold their own.
+      return forwarder.subscribe(route.serverId(), route.original())
           .map(r -> new JsonObject())
           .onFailure(e -> subscriptions.unsubscribe(ex.session().id(), uri));
     });
@@ -85,8 +82,7 @@ final class ResourceMethods {
   }
 
   private void unsubscribeUpstream(ResourceSubscriptions.Upstream upstream) {
-    forwarder.send(upstream.serverId(), "resources/unsubscribe", new JsonObject().put("uri", upstream.uri()))
-        .onFailure(e -> LOG.debug("could not unsubscribe upstream from {}: {}", upstream.uri(), e.getMessage()));
+    forwarder.unsubscribe(upstream.serverId(), upstream.uri());
   }
 
   private Future<FeatureCatalog.Route> route(Exchange ex, String uri) {

@@ -1,39 +1,53 @@
 package io.mcpgateway.gateway.endpoint;
 
 import io.mcpgateway.gateway.RequestMeta;
+import io.mcpgateway.gateway.dispatch.Listening;
 import io.mcpgateway.model.jsonrpc.JsonRpc;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
- * The open {@code subscriptions/listen} streams of this node (MCP 2026-07-28 basic/patterns/subscriptions):
- * each is the response to one request, scoped to it and gone with it (no session). List changes of a preset
- * are sent to the streams that opted in, tagged with their subscription id; a keep-alive comment goes out
- * periodically; on shutdown each stream gets its graceful closing result. Confined to the gateway verticle's
- * event loop; bounded.
+ * The open {@code subscriptions/listen} streams of this gateway instance (MCP 2026-07-28
+ * basic/patterns/subscriptions): each is the response to one request, scoped to it and gone with it (no
+ * session). List changes of a preset go to the streams whose honoured filter opted in; a resource update from
+ * an upstream goes to the streams watching that (server, URI), under the URI each client named; every message
+ * is tagged with the stream's subscription id. A keep-alive comment goes out periodically; on shutdown each
+ * stream gets its graceful closing result. A stream that ends (either side) releases its upstream resource
+ * subscriptions. Confined to the gateway verticle's event loop; bounded.
  */
 public final class ListenStreams {
-  /** At most this many open listen streams per node; more are refused with 503. */
+  /** At most this many open listen streams per instance; more are refused with 503. */
   static final int MAX_STREAMS = 10_000;
   private static final long KEEP_ALIVE_MS = 25_000;
 
-  record Listener(UUID presetId, Object subscriptionId, JsonObject filter, HttpServerResponse response) {}
+  record Listener(UUID presetId, Object subscriptionId, Listening listening, HttpServerResponse response) {}
+
+  private record Watched(UUID serverId, String uri) {}
 
   private final Vertx vertx;
   private final Map<HttpServerResponse, Listener> open = new LinkedHashMap<>();
+  /** The streams watching each upstream resource. */
+  private final Map<Watched, Set<Listener>> watching = new HashMap<>();
+  private final Consumer<Listening> released;
   private final long keepAlive;
 
-  public ListenStreams(Vertx vertx) {
+  /** {@code released}: gives a stream's upstream resource subscriptions up once it ended. */
+  public ListenStreams(Vertx vertx, Consumer<Listening> released) {
     this.vertx = vertx;
+    this.released = released;
     this.keepAlive = vertx.setPeriodic(KEEP_ALIVE_MS, t -> open.keySet().forEach(r -> {
-      if (!r.closed() && !r.ended()) {
+      if (writable(r)) {
         r.write(":\n\n");
       }
     }));
@@ -45,7 +59,24 @@ public final class ListenStreams {
 
   void add(Listener listener) {
     open.put(listener.response(), listener);
-    listener.response().closeHandler(v -> open.remove(listener.response()));
+    for (Listening.Watch w : listener.listening().watches()) {
+      watching.computeIfAbsent(new Watched(w.serverId(), w.uri()), k -> new LinkedHashSet<>()).add(listener);
+    }
+    listener.response().closeHandler(v -> remove(listener));
+  }
+
+  private void remove(Listener l) {
+    if (open.remove(l.response()) == null) {
+      return;
+    }
+    for (Listening.Watch w : l.listening().watches()) {
+      Watched key = new Watched(w.serverId(), w.uri());
+      Set<Listener> set = watching.get(key);
+      if (set != null && set.remove(l) && set.isEmpty()) {
+        watching.remove(key);
+      }
+    }
+    released.accept(l.listening());
   }
 
   public int size() {
@@ -54,18 +85,51 @@ public final class ListenStreams {
 
   /**
    * Sends a list-changed notification ({@code notifications/tools/list_changed}, ...) to the preset's streams
-   * whose filter opted in to {@code filterKey}. Returns how many streams received it.
+   * whose honoured filter opted in to {@code filterKey}. Returns how many streams received it.
    */
   public int notifyPreset(UUID presetId, String filterKey, String method) {
     int sent = 0;
     for (Listener l : new ArrayList<>(open.values())) {
-      if (l.presetId().equals(presetId) && Boolean.TRUE.equals(l.filter().getValue(filterKey)) && writable(l.response())) {
-        JsonObject params = new JsonObject().put("_meta", new JsonObject().put(RequestMeta.SUBSCRIPTION_ID, l.subscriptionId()));
-        l.response().write(event(JsonRpc.notification(method, params)));
+      if (l.presetId().equals(presetId) && l.listening().wants(filterKey) && writable(l.response())) {
+        send(l, JsonRpc.notification(method, new JsonObject()));
         sent++;
       }
     }
     return sent;
+  }
+
+  /**
+   * An upstream's {@code notifications/resources/updated} (server/resources §Subscriptions): to the streams
+   * watching that resource, each under the URI it named. Returns how many streams received it.
+   */
+  public int resourceUpdated(UUID serverId, JsonObject notification) {
+    JsonObject params = notification.getValue("params") instanceof JsonObject p ? p : new JsonObject();
+    if (!(params.getValue("uri") instanceof String uri)) {
+      return 0;
+    }
+    Set<Listener> listeners = watching.get(new Watched(serverId, uri));
+    if (listeners == null) {
+      return 0;
+    }
+    int sent = 0;
+    for (Listener l : new ArrayList<>(listeners)) {
+      for (Listening.Watch w : l.listening().watches()) {
+        if (w.serverId().equals(serverId) && w.uri().equals(uri) && writable(l.response())) {
+          JsonObject out = params.copy().put("uri", w.exposedUri());
+          out.remove("_meta");
+          send(l, JsonRpc.notification("notifications/resources/updated", out));
+          sent++;
+        }
+      }
+    }
+    return sent;
+  }
+
+  /** basic/patterns/subscriptions §Receiving Notifications: every message names its subscription. */
+  private static void send(Listener l, JsonObject notification) {
+    JsonObject params = notification.getJsonObject("params");
+    params.put("_meta", new JsonObject().put(RequestMeta.SUBSCRIPTION_ID, l.subscriptionId()));
+    l.response().write(event(notification));
   }
 
   /** Ends the preset's streams gracefully (the preset was deleted or deactivated). */
@@ -76,7 +140,7 @@ public final class ListenStreams {
 
   /** basic/patterns/subscriptions §Graceful Closure: the listen request's result, then the stream ends. */
   private void end(Listener l) {
-    open.remove(l.response());
+    remove(l);
     if (writable(l.response())) {
       JsonObject result = new JsonObject().put("resultType", "complete")
           .put("_meta", new JsonObject().put(RequestMeta.SUBSCRIPTION_ID, l.subscriptionId()));

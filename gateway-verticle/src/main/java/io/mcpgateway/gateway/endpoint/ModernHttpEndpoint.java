@@ -4,6 +4,7 @@ import io.mcpgateway.gateway.ProtocolVersions;
 import io.mcpgateway.gateway.RequestContext;
 import io.mcpgateway.gateway.RequestMeta;
 import io.mcpgateway.gateway.dispatch.Exchange;
+import io.mcpgateway.gateway.dispatch.Listening;
 import io.mcpgateway.gateway.dispatch.McpDispatcher;
 import io.mcpgateway.gateway.upstream.UpstreamRpcError;
 import io.mcpgateway.model.ErrorCode;
@@ -178,8 +179,9 @@ public final class ModernHttpEndpoint {
   }
 
   /**
-   * basic/patterns/subscriptions: acknowledges the subset the gateway honours (tool list changes; the
-   * preset's other lists are not federated) first, then keeps the stream open for those notifications.
+   * basic/patterns/subscriptions: acknowledges first the subset the preset honours — the list changes of the
+   * lists it advertises, and the named resources that route to a linked server supporting subscriptions, held
+   * upstream from now on — then keeps the stream open for those notifications (see {@link ListenStreams}).
    */
   private void listen(RoutingContext ctx, Object id, JsonObject params) {
     if (!(params.getValue("notifications") instanceof JsonObject filter)) {
@@ -187,23 +189,38 @@ public final class ModernHttpEndpoint {
       return;
     }
     if (listeners.full()) {
-      McpReplies.failure(ctx, id, new GatewayException(ErrorCode.UNAVAILABLE,
-          "this node holds the maximum of " + ListenStreams.MAX_STREAMS + " listen streams; retry later or on another node"));
+      refuseFull(ctx, id);
       return;
     }
-    JsonObject honoured = new JsonObject();
-    if (Boolean.TRUE.equals(filter.getValue("toolsListChanged"))) {
-      honoured.put("toolsListChanged", true);
-    }
+    Preset preset = RequestContext.preset(ctx);
     var response = ctx.response();
-    response.setStatusCode(200).setChunked(true)
-        .putHeader("Content-Type", "text/event-stream")
-        .putHeader("Cache-Control", "no-cache")
-        .putHeader("X-Accel-Buffering", "no");
-    JsonObject ack = new JsonObject().put("_meta", new JsonObject().put(RequestMeta.SUBSCRIPTION_ID, id))
-        .put("notifications", honoured);
-    response.write(ListenStreams.event(JsonRpc.notification("notifications/subscriptions/acknowledged", ack)));
-    listeners.add(new ListenStreams.Listener(RequestContext.preset(ctx).id(), id, honoured, response));
+    dispatcher.listen(preset, filter).onComplete(ar -> {
+      if (ar.failed()) {
+        McpReplies.failure(ctx, id, ar.cause());
+        return;
+      }
+      Listening listening = ar.result();
+      if (response.closed() || response.ended() || listeners.full()) {
+        dispatcher.stopListening(listening);
+        if (!response.closed() && !response.ended()) {
+          refuseFull(ctx, id);
+        }
+        return;
+      }
+      response.setStatusCode(200).setChunked(true)
+          .putHeader("Content-Type", "text/event-stream")
+          .putHeader("Cache-Control", "no-cache")
+          .putHeader("X-Accel-Buffering", "no");
+      JsonObject ack = new JsonObject().put("_meta", new JsonObject().put(RequestMeta.SUBSCRIPTION_ID, id))
+          .put("notifications", listening.honoured());
+      response.write(ListenStreams.event(JsonRpc.notification("notifications/subscriptions/acknowledged", ack)));
+      listeners.add(new ListenStreams.Listener(preset.id(), id, listening, response));
+    });
+  }
+
+  private static void refuseFull(RoutingContext ctx, Object id) {
+    McpReplies.failure(ctx, id, new GatewayException(ErrorCode.UNAVAILABLE, "this gateway instance holds the maximum of "
+        + ListenStreams.MAX_STREAMS + " listen streams; retry later or on another instance"));
   }
 
   private static boolean reject(RoutingContext ctx, Object id, int code, String message, JsonObject data) {

@@ -75,6 +75,15 @@ final class McpClientConnection {
   private Promise<Void> drained;
   private Era era;
   private long listenId = -1;
+  /** A listen stream being replaced: abandoned once its successor is acknowledged. */
+  private long replacedListenId = -1;
+  private boolean relistenScheduled;
+  /** Resource URIs subscribed on this connection (a modern server: carried by the listen stream). */
+  private final java.util.Set<String> resourceUris = new java.util.LinkedHashSet<>();
+  /** The URIs each open listen request asked for, by its id (at most the current and the replaced one). */
+  private final Map<Long, java.util.Set<String>> listenedUris = new HashMap<>();
+  /** Modern subscriptions waiting for the listen stream that carries them to be acknowledged. */
+  private final Map<String, List<Promise<Void>>> awaitingAck = new HashMap<>();
 
   /** Which protocol era a server speaks; remembered per server so a reconnect skips the probe. */
   enum Era { MODERN, LEGACY }
@@ -101,8 +110,8 @@ final class McpClientConnection {
 
       @Override
       public void streamEnded(Object related) {
-        if (related instanceof Number n && n.longValue() == listenId && !closed) {
-          vertx.setTimer(1000, t -> listen());
+        if (related instanceof Number n && listenedUris.containsKey(n.longValue())) {
+          listenEnded(n.longValue());
           return;
         }
         Pending p = related instanceof Number n ? pending.get(n.longValue()) : null;
@@ -223,17 +232,154 @@ final class McpClientConnection {
   }
 
   /**
-   * Modern servers announce list changes on a {@code subscriptions/listen} stream (2026-07-28
-   * basic/patterns/subscriptions); it is reopened when the server ends it. Its answer, if any, is ignored.
+   * Modern servers announce list changes and resource updates on a {@code subscriptions/listen} stream
+   * (2026-07-28 basic/patterns/subscriptions): the shared connection opens one asking for every list the server
+   * offers and the resource URIs the gateway holds; a change of those URIs opens a replacement, and the old
+   * stream is let go once the new one is acknowledged (no gap). A stream the server ends is reopened after 1 s.
+   * A connection owned by one downstream session opens none: the shared one hears the server's changes.
    */
   private void listen() {
+    if (closed || owner != null) {
+      return;
+    }
+    long id = nextId++;
+    listenId = id;
+    JsonObject filter = new JsonObject().put("toolsListChanged", true);
+    if (serverCapabilities.containsKey("prompts")) {
+      filter.put("promptsListChanged", true);
+    }
+    if (serverCapabilities.containsKey("resources")) {
+      filter.put("resourcesListChanged", true);
+    }
+    java.util.Set<String> uris = new java.util.LinkedHashSet<>(resourceUris);
+    if (!uris.isEmpty()) {
+      filter.put("resourceSubscriptions", new JsonArray(new ArrayList<>(uris)));
+    }
+    listenedUris.put(id, uris);
+    transport.send(JsonRpc.request(id, "subscriptions/listen", withMeta(new JsonObject().put("notifications", filter))))
+        .onFailure(e -> {
+          LOG.debug("upstream {} has no subscriptions/listen stream: {}", name, e.getMessage());
+          listenRefused(id, "could not open its subscriptions/listen stream: " + e.getMessage());
+        });
+  }
+
+  /** The URIs to subscribe to changed: open a replacement stream, once per turn of the event loop. */
+  private void relisten() {
+    if (relistenScheduled || closed || era != Era.MODERN) {
+      return;
+    }
+    relistenScheduled = true;
+    vertx.runOnContext(v -> {
+      relistenScheduled = false;
+      if (closed) {
+        return;
+      }
+      if (replacedListenId >= 0) {
+        // Two replacements in a row: the oldest stream is not needed to bridge any more.
+        dropListen(replacedListenId);
+      }
+      replacedListenId = listenId;
+      listen();
+    });
+  }
+
+  private void dropListen(long id) {
+    listenedUris.remove(id);
+    transport.abandon(id);
+  }
+
+  /** The server ended (or answered) the current listen stream: reopen it with what is held now. */
+  private void listenEnded(long id) {
+    listenedUris.remove(id);
+    if (id == listenId && !closed) {
+      vertx.setTimer(1000, t -> {
+        if (listenId == id) {
+          listen();
+        }
+      });
+    }
+  }
+
+  /** The listen request failed (or the server refused it): its waiting subscriptions fail. */
+  private void listenRefused(long id, String why) {
+    java.util.Set<String> uris = listenedUris.remove(id);
+    if (uris != null) {
+      uris.forEach(uri -> settle(uri, unavailable(why)));
+    }
+  }
+
+  /** basic/patterns/subscriptions §Acknowledgment: the URIs the server agreed to watch. */
+  private void acknowledged(JsonObject params, Object related) {
+    Object sid = params.getJsonObject("_meta", new JsonObject()).getValue(RequestMeta.SUBSCRIPTION_ID);
+    Object which = sid instanceof Number ? sid : related;
+    if (!(which instanceof Number n)) {
+      return;
+    }
+    long id = n.longValue();
+    java.util.Set<String> asked = listenedUris.get(id);
+    if (asked == null) {
+      return;
+    }
+    JsonObject honoured = params.getJsonObject("notifications", new JsonObject());
+    JsonArray watched = honoured.getValue("resourceSubscriptions") instanceof JsonArray a ? a : new JsonArray();
+    for (String uri : asked) {
+      settle(uri, watched.contains(uri) ? null : unavailable("did not accept a subscription to " + uri));
+    }
+    if (id == listenId && replacedListenId >= 0) {
+      dropListen(replacedListenId);
+      replacedListenId = -1;
+    }
+  }
+
+  private void settle(String uri, GatewayException failure) {
+    List<Promise<Void>> waiting = awaitingAck.remove(uri);
+    if (waiting == null) {
+      return;
+    }
+    for (Promise<Void> p : waiting) {
+      if (failure == null) {
+        p.tryComplete();
+      } else {
+        p.tryFail(failure);
+      }
+    }
+    if (failure != null && !awaitingAck.containsKey(uri)) {
+      resourceUris.remove(uri);
+    }
+  }
+
+  /**
+   * Subscribes to updates of one resource (server/resources §Subscriptions): {@code resources/subscribe} on a
+   * 2025 server; on a 2026 server the URI joins the listen stream, and the future completes when the server
+   * acknowledges it (fails when the server leaves it out). Idempotent per URI.
+   */
+  Future<Void> subscribe(String uri, Duration timeout) {
+    if (closed) {
+      return Future.failedFuture(unavailable("connection is closed"));
+    }
+    if (era != Era.MODERN) {
+      return request("resources/subscribe", new JsonObject().put("uri", uri), timeout, null).mapEmpty();
+    }
+    resourceUris.add(uri);
+    Promise<Void> acked = Promise.promise();
+    awaitingAck.computeIfAbsent(uri, k -> new ArrayList<>()).add(acked);
+    long timer = vertx.setTimer(timeout.toMillis(), t -> acked.tryFail(new GatewayException(ErrorCode.TIMEOUT,
+        "upstream \"" + name + "\" did not acknowledge a subscription to " + uri + " within " + timeout.toMillis() + " ms")));
+    relisten();
+    return acked.future().andThen(ar -> vertx.cancelTimer(timer));
+  }
+
+  /** Gives up a resource subscription (legacy: resources/unsubscribe; modern: the listen stream without it). */
+  void unsubscribe(String uri, Duration timeout) {
     if (closed) {
       return;
     }
-    listenId = nextId++;
-    JsonObject params = withMeta(new JsonObject().put("notifications", new JsonObject().put("toolsListChanged", true)));
-    transport.send(JsonRpc.request(listenId, "subscriptions/listen", params))
-        .onFailure(e -> LOG.debug("upstream {} has no subscriptions/listen stream: {}", name, e.getMessage()));
+    if (era != Era.MODERN) {
+      request("resources/unsubscribe", new JsonObject().put("uri", uri), timeout, null)
+          .onFailure(e -> LOG.debug("upstream {} did not unsubscribe from {}: {}", name, uri, e.getMessage()));
+    } else if (resourceUris.remove(uri)) {
+      relisten();
+    }
   }
 
   /** The per-request protocol fields a modern request carries; the caller's own _meta (progressToken) is kept. */
@@ -402,6 +548,15 @@ final class McpClientConnection {
   private void receive(JsonObject message, Object related) {
     if (JsonRpc.isResponse(message)) {
       Object id = message.getValue("id");
+      if (id instanceof Number n && listenedUris.containsKey(n.longValue())) {
+        // The server ended a listen stream gracefully (result) or refused it (error).
+        if (message.getValue("error") instanceof JsonObject error) {
+          listenRefused(n.longValue(), "refused subscriptions/listen: " + error.getString("message"));
+        } else {
+          listenEnded(n.longValue());
+        }
+        return;
+      }
       Pending p = id instanceof Number n ? pending.get(n.longValue()) : null;
       if (p == null) {
         LOG.debug("upstream {} answered unknown request {}", name, id);
@@ -482,7 +637,7 @@ final class McpClientConnection {
       case "notifications/tools/list_changed" -> onToolsChanged.run();
       case "notifications/resources/updated", "notifications/resources/list_changed",
           "notifications/prompts/list_changed" -> onServerNotification.handle(message.copy());
-      case "notifications/subscriptions/acknowledged" -> LOG.debug("upstream {} acknowledged the listen stream", name);
+      case "notifications/subscriptions/acknowledged" -> acknowledged(params, related);
       default -> LOG.debug("upstream {} sent {}", name, method);
     }
   }
@@ -568,6 +723,12 @@ final class McpClientConnection {
     return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "the gateway could not relay the request to the client");
   }
 
+  private void failSubscriptions(GatewayException e) {
+    List<List<Promise<Void>>> waiting = new ArrayList<>(awaitingAck.values());
+    awaitingAck.clear();
+    waiting.forEach(list -> list.forEach(p -> p.tryFail(e)));
+  }
+
   private void cancelServerRequests(String reason) {
     List<ServerRequest> open = new ArrayList<>(fromServer.values());
     fromServer.clear();
@@ -620,6 +781,7 @@ final class McpClientConnection {
       fail(p, e);
     }
     cancelServerRequests("the upstream connection was lost");
+    failSubscriptions(e);
     // Release what the dead transport still holds (HTTP client pool, stdio writer thread).
     transport.close().onFailure(err -> LOG.debug("upstream {} transport did not close cleanly: {}", name, err.getMessage()));
     onClosed.handle(e);
@@ -635,6 +797,7 @@ final class McpClientConnection {
       fail(p, e);
     }
     cancelServerRequests("the upstream connection was closed");
+    failSubscriptions(e);
     return transport.close().recover(err -> Future.succeededFuture());
   }
 

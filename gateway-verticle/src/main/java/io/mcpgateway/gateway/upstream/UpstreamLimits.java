@@ -14,29 +14,35 @@ import java.time.Duration;
  * @param streamIdleTimeout an HTTP connection with no bytes in either direction this long is closed (a quiet
  *     GET stream is then reopened); longer than the longest per-server tool-call timeout (10 min)
  * @param network the addresses servers no administrator configured may connect to (checked at every connect)
+ * @param maxSubscriptions the (server, resource URI) subscriptions a pool (gateway instance) holds upstream
  */
 public record UpstreamLimits(int maxMessageBytes, Duration sseRetryFloor, Duration controlTimeout,
-    Duration streamIdleTimeout, PrivateNetworkPolicy network) {
+    Duration streamIdleTimeout, PrivateNetworkPolicy network, int maxSubscriptions) {
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+  public static final int DEFAULT_MAX_SUBSCRIPTIONS = 10_000;
 
   public static UpstreamLimits defaults() {
     return new UpstreamLimits(DEFAULT_MAX_MESSAGE_BYTES, Duration.ofSeconds(1), Duration.ofSeconds(5),
-        Duration.ofMinutes(11), PrivateNetworkPolicy.of(java.util.List.of()));
+        Duration.ofMinutes(11), PrivateNetworkPolicy.of(java.util.List.of()), DEFAULT_MAX_SUBSCRIPTIONS);
+  }
+
+  public UpstreamLimits withMaxSubscriptions(int max) {
+    return new UpstreamLimits(maxMessageBytes, sseRetryFloor, controlTimeout, streamIdleTimeout, network, max);
   }
 
   public UpstreamLimits withMaxMessageBytes(int bytes) {
-    return new UpstreamLimits(bytes, sseRetryFloor, controlTimeout, streamIdleTimeout, network);
+    return new UpstreamLimits(bytes, sseRetryFloor, controlTimeout, streamIdleTimeout, network, maxSubscriptions);
   }
 
   public UpstreamLimits withSseRetryFloor(Duration floor) {
-    return new UpstreamLimits(maxMessageBytes, floor, controlTimeout, streamIdleTimeout, network);
+    return new UpstreamLimits(maxMessageBytes, floor, controlTimeout, streamIdleTimeout, network, maxSubscriptions);
   }
 
   public UpstreamLimits withControlTimeout(Duration timeout) {
-    return new UpstreamLimits(maxMessageBytes, sseRetryFloor, timeout, streamIdleTimeout, network);
+    return new UpstreamLimits(maxMessageBytes, sseRetryFloor, timeout, streamIdleTimeout, network, maxSubscriptions);
   }
 
   public UpstreamLimits withNetwork(PrivateNetworkPolicy policy) {
-    return new UpstreamLimits(maxMessageBytes, sseRetryFloor, controlTimeout, streamIdleTimeout, policy);
+    return new UpstreamLimits(maxMessageBytes, sseRetryFloor, controlTimeout, streamIdleTimeout, policy, maxSubscriptions);
   }
 }

@@ -159,9 +159,18 @@ public final class UpstreamPool implements Upstreams {
     }
   }
 
+  /** One resource subscription held upstream and how many holders share it. */
+  private static final class Held {
+    int holders;
+    Future<Void> subscribed;
+  }
+
   private final Vertx vertx;
   private final Settings settings;
   private final Map<UUID, Entry> entries = new HashMap<>();
+  /** Resource subscriptions by server and original URI; they outlive connections (re-sent on reconnect). */
+  private final Map<UUID, Map<String, Held>> subscriptions = new HashMap<>();
+  private int subscriptionCount;
   private final List<Consumer<UUID>> toolListeners = new CopyOnWriteArrayList<>();
   private final List<java.util.function.BiConsumer<UUID, CircuitBreakerState>> circuitListeners = new CopyOnWriteArrayList<>();
   private final List<java.util.function.BiConsumer<UUID, JsonObject>> notificationListeners = new CopyOnWriteArrayList<>();
@@ -244,6 +253,104 @@ public final class UpstreamPool implements Upstreams {
   @Override
   public void onNotification(java.util.function.BiConsumer<UUID, JsonObject> listener) {
     notificationListeners.add(listener);
+  }
+
+  @Override
+  public Future<Void> subscribe(UpstreamServer server, String uri) {
+    Map<String, Held> mine = subscriptions.computeIfAbsent(server.id(), k -> new HashMap<>());
+    Held held = mine.get(uri);
+    if (held == null) {
+      int max = settings.limits().maxSubscriptions();
+      if (subscriptionCount >= max) {
+        if (mine.isEmpty()) {
+          subscriptions.remove(server.id());
+        }
+        return Future.failedFuture(new GatewayException(ErrorCode.UNAVAILABLE, "this gateway instance holds the maximum of "
+            + max + " upstream resource subscriptions (MGW_UPSTREAM_MAX_SUBSCRIPTIONS); retry later or on another instance"));
+      }
+      Held fresh = new Held();
+      mine.put(uri, fresh);
+      subscriptionCount++;
+      Entry e = entry(server);
+      Duration budget = settings.catalogTimeout().multipliedBy(2);
+      long deadline = System.nanoTime() + budget.toNanos();
+      fresh.subscribed = guarded(e, e.shared, () -> withConnection(e, e.shared, deadline, budget, "resources/subscribe",
+          (c, left) -> c.subscribe(uri, left)));
+      fresh.subscribed.onFailure(err -> forget(server.id(), uri, fresh));
+      held = fresh;
+    }
+    held.holders++;
+    return held.subscribed;
+  }
+
+  @Override
+  public void unsubscribe(UUID serverId, String uri) {
+    Map<String, Held> mine = subscriptions.get(serverId);
+    Held held = mine == null ? null : mine.get(uri);
+    if (held == null || --held.holders > 0) {
+      return;
+    }
+    forget(serverId, uri, held);
+    held.subscribed.onSuccess(v -> {
+      Entry e = entries.get(serverId);
+      // Held again meanwhile: the new holder's subscription stands (MCP subscriptions are not counted upstream).
+      if (e != null && open(e.shared) && !holds(serverId, uri)) {
+        e.shared.connection.result().unsubscribe(uri, settings.catalogTimeout());
+      }
+    });
+  }
+
+  private boolean holds(UUID serverId, String uri) {
+    Map<String, Held> mine = subscriptions.get(serverId);
+    return mine != null && mine.containsKey(uri);
+  }
+
+  private void forget(UUID serverId, String uri, Held held) {
+    Map<String, Held> mine = subscriptions.get(serverId);
+    if (mine != null && mine.remove(uri, held)) {
+      subscriptionCount--;
+      if (mine.isEmpty()) {
+        subscriptions.remove(serverId);
+      }
+    }
+  }
+
+  /** How many (server, URI) subscriptions this pool holds upstream. */
+  public int subscriptionCount() {
+    return subscriptionCount;
+  }
+
+  /** A new shared connection: the subscriptions held on the one before it are made again on it. */
+  private void resubscribe(Entry e, McpClientConnection c) {
+    Map<String, Held> mine = subscriptions.get(e.server.id());
+    if (mine == null) {
+      return;
+    }
+    mine.forEach((uri, held) -> {
+      // One still being made is made on this connection by its own request.
+      if (held.subscribed.succeeded()) {
+        c.subscribe(uri, settings.catalogTimeout().multipliedBy(2)).onFailure(err -> LOG.warn(
+            "upstream {}: the subscription to {} could not be renewed after reconnecting: {}", e.server.slug(), uri,
+            err.getMessage()));
+      }
+    });
+  }
+
+  /**
+   * The shared connection of a server with subscriptions died: reconnect without waiting for a caller (after the
+   * backoff), or the subscribers would hear nothing until then.
+   */
+  private void keepSubscribed(Entry e) {
+    if (!subscriptions.containsKey(e.server.id())) {
+      return;
+    }
+    long wait = Math.max(250, Duration.ofNanos(e.shared.notBefore - System.nanoTime()).toMillis());
+    vertx.setTimer(wait, t -> {
+      if (entries.get(e.server.id()) != e || !subscriptions.containsKey(e.server.id()) || e.shared.connection != null) {
+        return;
+      }
+      connection(e, e.shared).onFailure(err -> keepSubscribed(e));
+    });
   }
 
   @Override
@@ -380,7 +487,11 @@ public final class UpstreamPool implements Upstreams {
     }
     if (!sameConnection(e.server, server)) {
       entries.remove(server.id());
-      return retire(e);
+      Future<Void> retired = retire(e);
+      if (subscriptions.containsKey(server.id())) {
+        keepSubscribed(entry(server)); // the new connection takes the subscriptions over once it is up
+      }
+      return retired;
     }
     e.server = server;
     e.tools = null;
@@ -616,6 +727,9 @@ public final class UpstreamPool implements Upstreams {
           refreshGauges();
           e.era = c.era();
           if (slot.owner == null) {
+            resubscribe(e, c);
+          }
+          if (slot.owner == null) {
             LOG.info("connected to upstream {} ({}, protocol {})", s.slug(), transport.describe(), c.protocolVersion());
           } else {
             LOG.info("connected to upstream {} ({}, protocol {}) for session {} alone (it declared {})", s.slug(),
@@ -643,6 +757,9 @@ public final class UpstreamPool implements Upstreams {
       backoff(slot);
       refreshGauges();
       LOG.warn("upstream {} connection lost; it is reconnected on next use", e.server.slug());
+      if (slot.owner == null) {
+        keepSubscribed(e);
+      }
     }
   }
 

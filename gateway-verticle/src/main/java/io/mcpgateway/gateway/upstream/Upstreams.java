@@ -77,6 +77,20 @@ public interface Upstreams {
     return false;
   }
 
+  /**
+   * Holds a subscription to updates of one of the server's resources (its original URI) for one more holder
+   * (server/resources §Subscriptions): the first holder subscribes upstream — {@code resources/subscribe} on a
+   * 2025 server's shared session, the URI on a 2026 server's {@code subscriptions/listen} stream — and later ones
+   * share it. Updates arrive through {@link #onNotification}. A failed subscribe holds nothing.
+   */
+  default Future<Void> subscribe(UpstreamServer server, String uri) {
+    return Future.failedFuture(new io.mcpgateway.model.GatewayException(io.mcpgateway.model.ErrorCode.UPSTREAM_UNAVAILABLE,
+        "resource subscriptions are not supported here"));
+  }
+
+  /** One holder of a {@link #subscribe} fewer; the last one gives the subscription up upstream. */
+  default void unsubscribe(UUID serverId, String uri) {}
+
   /** Called with a server's id after it announced {@code notifications/tools/list_changed}. */
   void onToolListChanged(Consumer<UUID> listener);
 

@@ -94,6 +94,12 @@ public final class HttpFixtureServer implements AutoCloseable {
     mcp.notifyPromptsListChanged();
   }
 
+  /** Adds a prompt (until the next restart) and tells clients that the prompt list changed. */
+  public void addPrompt(io.modelcontextprotocol.server.McpServerFeatures.SyncPromptSpecification prompt) {
+    mcp.addPrompt(prompt);
+    mcp.notifyPromptsListChanged();
+  }
+
   /** A legacy HTTP+SSE (2024-11-05) fixture with the standard tools. */
   public static HttpFixtureServer legacySse(String name) {
     HttpFixtureServer s = new HttpFixtureServer(name, true, null);

@@ -12,9 +12,13 @@ import java.util.concurrent.TimeUnit;
  * child process on a loopback port. It serves both eras (legacy requests statelessly, its input_required
  * returns turned into real server-to-client requests there). Tools, with {@code name} as prefix:
  * {@code _echo {text}}, {@code _confirm {what}} (an elicitation), {@code _sample {prompt}} (a sampling
- * request), {@code _stateful} (requestState only). {@link #stdioCommand} runs the same server over stdio.
+ * request), {@code _stateful} (requestState only); prompt {@code _greeting}; subscribable resources
+ * {@code {name}://doc/a} and {@code {name}://doc/b}. {@link #listens()}, {@link #resourceUpdated} and
+ * {@link #addPrompt} drive and observe its {@code subscriptions/listen} streams. {@link #stdioCommand} runs the same
+ * server over stdio.
  */
 public final class ModernFixtureServer implements AutoCloseable {
+  private static final java.net.http.HttpClient CONTROL = java.net.http.HttpClient.newHttpClient();
   private final Process process;
   private final int port;
 
@@ -83,6 +87,34 @@ public final class ModernFixtureServer implements AutoCloseable {
 
   public String url() {
     return "http://127.0.0.1:" + port + "/mcp";
+  }
+
+  /** The filters of the {@code subscriptions/listen} streams open on the fixture now, as a JSON array. */
+  public String listens() {
+    return control("GET", "listens");
+  }
+
+  /** Sends {@code notifications/resources/updated} for {@code uri} on the listen streams watching it. */
+  public void resourceUpdated(String uri) {
+    control("POST", "update?uri=" + java.net.URLEncoder.encode(uri, StandardCharsets.UTF_8));
+  }
+
+  /** Adds a prompt and sends {@code notifications/prompts/list_changed}. */
+  public void addPrompt(String name) {
+    control("POST", "prompt?name=" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8));
+  }
+
+  private String control(String method, String path) {
+    try {
+      var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/control/" + path))
+          .method(method, java.net.http.HttpRequest.BodyPublishers.noBody()).timeout(java.time.Duration.ofSeconds(10)).build();
+      return CONTROL.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      throw new IllegalStateException("the modern fixture's control endpoint failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   @Override

@@ -36,10 +36,13 @@ const elicited = (ctx, key) => {
   return r.kind === 'elicit' ? r : null;
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// server-stateless's list-change hooks add one tool / prompt each time; every per-request server sees them.
+let addedTools = 0;
+let addedPrompts = 0;
 
 function build() {
   const server = new McpServer({ name: 'conformance-fixture', version: '1.0.0' }, {
-    capabilities: { tools: { listChanged: true }, prompts: {}, logging: {} },
+    capabilities: { tools: { listChanged: true }, prompts: { listChanged: true }, logging: {} },
     cacheHints: { 'tools/list': { ttlMs: 60000, cacheScope: 'public' }, 'prompts/list': { ttlMs: 60000, cacheScope: 'public' } }
   });
   const tool = (name, description, cb, schema = NO_ARGS) => server.registerTool(name, { description, inputSchema: schema }, cb);
@@ -154,6 +157,24 @@ function build() {
     if (caps.roots) asks.client_roots = inputRequired.listRoots();
     return Object.keys(asks).length ? inputRequired({ inputRequests: asks }) : text('nothing to ask');
   });
+  // basic/patterns/subscriptions: the hooks server-stateless calls while a listen stream is open.
+  tool('test_trigger_tool_change', 'Adds a tool (notifications/tools/list_changed)', async () => {
+    addedTools++;
+    handler.notify.toolsChanged();
+    return text('tools changed');
+  });
+  tool('test_trigger_prompt_change', 'Adds a prompt (notifications/prompts/list_changed)', async () => {
+    addedPrompts++;
+    handler.notify.promptsChanged();
+    return text('prompts changed');
+  });
+  for (let i = 1; i <= addedTools; i++) {
+    tool('test_added_tool_' + i, 'A tool added by test_trigger_tool_change', async () => text('added ' + i));
+  }
+  for (let i = 1; i <= addedPrompts; i++) {
+    server.registerPrompt('test_added_prompt_' + i, { description: 'A prompt added by test_trigger_prompt_change' },
+      async () => ({ messages: [{ role: 'user', content: { type: 'text', text: 'added ' + i } }] }));
+  }
   server.registerPrompt('test_input_required_result_prompt', { description: 'A prompt that needs context first' }, async (ctx) => {
     const r = elicited(ctx, 'user_context');
     if (!r) {

@@ -2,7 +2,10 @@
 // prints "listening <port>" once it serves http://127.0.0.1:<port>/mcp. Both eras are served by the SDK
 // (legacy 2025 requests statelessly; input_required returns become real server-to-client requests there).
 // Tools: <name>_echo {text}, <name>_confirm {what} (asks an elicitation, input_required), <name>_sample
-// {prompt} (asks a sampling request), <name>_stateful {step} (requestState only).
+// {prompt} (asks a sampling request), <name>_stateful {step} (requestState only). Prompt <name>_greeting (and
+// those added through /control/prompt); resources <name>://doc/a and <name>://doc/b (subscribable).
+// Test control over HTTP, not MCP: GET /control/listens lists the open subscriptions/listen filters; POST
+// /control/update?uri=U sends notifications/resources/updated for U; POST /control/prompt?name=N adds a prompt.
 // `node modern-fixture.mjs NAME --stdio` serves the same tools over stdio instead (both eras: the SDK's serveStdio
 // answers a server/discover probe as a modern server and an initialize as a 2025 one).
 import http from 'node:http';
@@ -12,10 +15,15 @@ import { serveStdio } from '@modelcontextprotocol/server/stdio';
 const name = process.argv[2] || 'modern';
 const stdio = process.argv.includes('--stdio');
 const obj = (properties, required = []) => fromJsonSchema({ type: 'object', properties, required });
+const addedPrompts = [];
+/** The open listen streams (HTTP): a key per request -> the filter it asked for. */
+const listens = new Map();
+let nextListen = 0;
 
 function build() {
   const server = new McpServer({ name, version: '1.0.0' }, {
-    capabilities: { tools: { listChanged: true } },
+    capabilities: { tools: { listChanged: true }, prompts: { listChanged: true },
+      resources: { subscribe: true, listChanged: true } },
     cacheHints: { 'tools/list': { ttlMs: 60000, cacheScope: 'public' } }
   });
   server.registerTool(name + '_echo', { description: 'echoes text', inputSchema: obj({ text: { type: 'string' } }, ['text']) },
@@ -46,6 +54,15 @@ function build() {
       }
       return { content: [{ type: 'text', text: 'resumed from ' + state }] };
     });
+  for (const prompt of [name + '_greeting', ...addedPrompts]) {
+    server.registerPrompt(prompt, { description: 'says hello' },
+      async () => ({ messages: [{ role: 'user', content: { type: 'text', text: prompt + ': hello' } }] }));
+  }
+  for (const doc of ['a', 'b']) {
+    const uri = name + '://doc/' + doc;
+    server.registerResource(name + '-doc-' + doc, uri, { mimeType: 'text/plain' },
+      async () => ({ contents: [{ uri, mimeType: 'text/plain', text: 'document ' + doc }] }));
+  }
   return server;
 }
 
@@ -55,13 +72,44 @@ if (stdio) {
   serveHttp();
 }
 
+function control(handler, req, res) {
+  const url = new URL(req.url, 'http://localhost');
+  if (req.method === 'GET' && url.pathname === '/control/listens') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify([...listens.values()]));
+  } else if (req.method === 'POST' && url.pathname === '/control/update') {
+    handler.notify.resourceUpdated(url.searchParams.get('uri'));
+    res.writeHead(204).end();
+  } else if (req.method === 'POST' && url.pathname === '/control/prompt') {
+    addedPrompts.push(url.searchParams.get('name'));
+    handler.notify.promptsChanged();
+    res.writeHead(204).end();
+  } else {
+    res.writeHead(404).end();
+  }
+}
+
 function serveHttp() {
   const handler = createMcpHandler(() => build());
   const httpServer = http.createServer(async (req, res) => {
     try {
+      if (req.url.startsWith('/control/')) {
+        control(handler, req, res);
+        return;
+      }
       const chunks = [];
       for await (const c of req) chunks.push(c);
       const body = Buffer.concat(chunks);
+      try {
+        const message = JSON.parse(body.toString());
+        if (message?.method === 'subscriptions/listen') {
+          const key = nextListen++;
+          listens.set(key, message.params?.notifications ?? {});
+          res.on('close', () => listens.delete(key));
+        }
+      } catch {
+        // not JSON: the handler answers it
+      }
       const headers = new Headers();
       for (const [k, v] of Object.entries(req.headers)) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
       const request = new Request('http://' + req.headers.host + req.url, { method: req.method, headers,

@@ -1,0 +1,348 @@
+package io.mcpgateway.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mcpgateway.model.bus.Addresses;
+import io.mcpgateway.model.bus.Change;
+import io.mcpgateway.model.bus.PresetChanged;
+import io.mcpgateway.model.preset.Preset;
+import io.mcpgateway.model.preset.Visibility;
+import io.mcpgateway.model.server.UpstreamServer;
+import io.mcpgateway.testing.Eventually;
+import io.mcpgateway.testing.mcp.HttpFixtureServer;
+import io.mcpgateway.testing.mcp.conformance.ConformanceFeatures;
+import io.mcpgateway.testing.mcp.modern.ModernFixtureServer;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncPromptSpecification;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * MCP 2026-07-28 {@code subscriptions/listen} through a preset, over real HTTP: every filter the spec defines
+ * (tools/prompts/resources list changes, resource updates for named URIs) from a 2025 upstream (Java SDK, which
+ * gets {@code resources/subscribe}) and a 2026 upstream (TypeScript SDK v2, which gets the URIs on the gateway's
+ * own listen stream); exactly the honoured filter acknowledged; only the named URIs; one upstream subscription
+ * shared by the listeners of a URI and released after the last stream closed; the bounds; several instances.
+ */
+class ListenSubscriptionsTest {
+  private static final String V = "2026-07-28";
+  private static final Duration WAIT = Duration.ofSeconds(15);
+  private static GatewayHarness gw;
+  private static HttpFixtureServer legacy;
+  private static HttpFixtureServer plain;
+  private static ModernFixtureServer modern;
+  private static ModernFixtureServer twinA;
+  private static ModernFixtureServer twinB;
+  private static Preset both;
+  private static Preset twins;
+  private static Preset toolsOnly;
+  private static UpstreamServer twinAServer;
+
+  @BeforeAll
+  static void start() {
+    gw = new GatewayHarness("listen", new JsonObject());
+    legacy = HttpFixtureServer.withFeatures("old", ConformanceFeatures::all);
+    plain = HttpFixtureServer.streamable("plain");
+    modern = ModernFixtureServer.start("new");
+    twinA = ModernFixtureServer.start("dup");
+    twinB = ModernFixtureServer.start("dup");
+    both = gw.preset(GatewayHarness.slug("both"), Visibility.PUBLIC);
+    gw.link(both, gw.httpServer(GatewayHarness.slug("old"), legacy.url(), Map.of()), List.of());
+    gw.link(both, gw.httpServer(GatewayHarness.slug("new"), modern.url(), Map.of()), List.of());
+    twins = gw.preset(GatewayHarness.slug("twins"), Visibility.PUBLIC);
+    twinAServer = gw.httpServer(GatewayHarness.slug("twa"), twinA.url(), Map.of());
+    gw.link(twins, twinAServer, List.of());
+    gw.link(twins, gw.httpServer(GatewayHarness.slug("twb"), twinB.url(), Map.of()), List.of());
+    toolsOnly = gw.preset(GatewayHarness.slug("tools"), Visibility.PUBLIC);
+    gw.link(toolsOnly, gw.httpServer(GatewayHarness.slug("plain"), plain.url(), Map.of()), List.of());
+  }
+
+  @AfterAll
+  static void stop() {
+    gw.close();
+    legacy.close();
+    plain.close();
+    modern.close();
+    twinA.close();
+    twinB.close();
+  }
+
+  static JsonObject listenRequest(Object id, JsonObject filter) {
+    JsonObject meta = new JsonObject().put("io.modelcontextprotocol/protocolVersion", V)
+        .put("io.modelcontextprotocol/clientCapabilities", new JsonObject());
+    return new JsonObject().put("jsonrpc", "2.0").put("id", id).put("method", "subscriptions/listen")
+        .put("params", new JsonObject().put("_meta", meta).put("notifications", filter));
+  }
+
+  static JsonObject uris(String... uris) {
+    return new JsonObject().put("resourceSubscriptions", new JsonArray(List.of(uris)));
+  }
+
+  /** One subscriptions/listen stream on a connection of its own (closing it closes the stream). */
+  static final class Listen implements AutoCloseable {
+    final Object id;
+    final HttpClient client;
+    final StringBuilder text = new StringBuilder();
+    final int status;
+
+    Listen(GatewayHarness gw, Preset preset, Object id, JsonObject filter) {
+      this.id = id;
+      this.client = gw.vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
+      this.status = client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(gw.port())
+              .setURI("/mcp/" + preset.slug()).putHeader("Accept", "application/json, text/event-stream")
+              .putHeader("Content-Type", "application/json").putHeader("MCP-Protocol-Version", V)
+              .putHeader("Mcp-Method", "subscriptions/listen"))
+          .compose(req -> req.send(listenRequest(id, filter).toBuffer()))
+          .map(resp -> {
+            resp.handler(b -> {
+              synchronized (text) {
+                text.append(b.toString());
+              }
+            });
+            return resp.statusCode();
+          }).await();
+    }
+
+    String text() {
+      synchronized (text) {
+        return text.toString();
+      }
+    }
+
+    List<JsonObject> messages() {
+      List<JsonObject> out = new ArrayList<>();
+      String all = text();
+      if (!all.startsWith("event:") && !all.startsWith("data:") && !all.isBlank()) {
+        out.add(new JsonObject(all));
+        return out;
+      }
+      // Only complete events (a blank line ends each).
+      String complete = all.substring(0, all.lastIndexOf("\n\n") + 1);
+      complete.lines().filter(l -> l.startsWith("data: ")).forEach(l -> out.add(new JsonObject(l.substring(6))));
+      return out;
+    }
+
+    JsonObject ack() {
+      Eventually.await("the acknowledgement of listen " + id, WAIT, () -> !messages().isEmpty());
+      JsonObject first = messages().get(0);
+      assertThat(first.getString("method")).as(text()).isEqualTo("notifications/subscriptions/acknowledged");
+      assertThat(first.getJsonObject("params").getJsonObject("_meta").getValue("io.modelcontextprotocol/subscriptionId"))
+          .isEqualTo(id);
+      return first.getJsonObject("params").getJsonObject("notifications");
+    }
+
+    /** Every notification after the acknowledgement with this method; each must carry the subscription id. */
+    List<JsonObject> received(String method) {
+      List<JsonObject> out = new ArrayList<>();
+      for (JsonObject m : messages()) {
+        if (method.equals(m.getString("method"))) {
+          assertThat(m.getJsonObject("params").getJsonObject("_meta").getValue("io.modelcontextprotocol/subscriptionId"))
+              .as(m.encode()).isEqualTo(id);
+          out.add(m.getJsonObject("params"));
+        }
+      }
+      return out;
+    }
+
+    List<String> updatedUris() {
+      return received("notifications/resources/updated").stream().map(p -> p.getString("uri")).toList();
+    }
+
+    JsonObject error() {
+      Eventually.await("the answer to listen " + id, WAIT, () -> !text().isBlank() && text().trim().endsWith("}"));
+      return new JsonObject(text()).getJsonObject("error");
+    }
+
+    @Override
+    public void close() {
+      client.close().await();
+    }
+  }
+
+  /** How many of the modern fixture's open listen streams watch {@code uri}. */
+  static long watching(ModernFixtureServer fixture, String uri) {
+    return new JsonArray(fixture.listens()).stream().map(JsonObject.class::cast)
+        .filter(f -> f.getJsonArray("resourceSubscriptions", new JsonArray()).contains(uri)).count();
+  }
+
+  static long seen(HttpFixtureServer fixture, String method, String uri) {
+    return fixture.seen().stream().filter(s -> method.equals(s.jsonRpcMethod()) && s.body().contains(uri)).count();
+  }
+
+  /** Each test closes its streams; the next starts once the gateway let them go. */
+  static void noStreamsOpen() {
+    Eventually.await("no listen streams open", WAIT, () -> gw.gateway.listenStreams().await() == 0);
+  }
+
+  @Test
+  void the_acknowledgement_reports_exactly_the_honoured_filter() {
+    JsonObject all = uris("test://watched-resource", "new://doc/a", "nope://not-offered")
+        .put("toolsListChanged", true).put("promptsListChanged", true).put("resourcesListChanged", true);
+    try (Listen l = new Listen(gw, both, 1, all); Listen bare = new Listen(gw, toolsOnly, "two", all.copy());
+        Listen none = new Listen(gw, both, 3, new JsonObject().put("toolsListChanged", false))) {
+      assertThat(l.ack()).isEqualTo(new JsonObject().put("toolsListChanged", true).put("promptsListChanged", true)
+          .put("resourcesListChanged", true)
+          .put("resourceSubscriptions", new JsonArray().add("test://watched-resource").add("new://doc/a")));
+      // A preset offering neither prompts nor resources honours the tool list alone.
+      assertThat(bare.ack()).isEqualTo(new JsonObject().put("toolsListChanged", true));
+      assertThat(none.ack()).isEmpty();
+    }
+  }
+
+  @Test
+  void prompt_list_changes_of_a_2025_and_a_2026_upstream_reach_the_listener() {
+    try (Listen l = new Listen(gw, both, 10, new JsonObject().put("promptsListChanged", true))) {
+      l.ack();
+      legacy.addPrompt(new SyncPromptSpecification(new McpSchema.Prompt("added_old", "added", List.of()),
+          (ex, req) -> new McpSchema.GetPromptResult(null, List.of())));
+      Eventually.await("prompts/list_changed from the 2025 upstream", WAIT,
+          () -> !l.received("notifications/prompts/list_changed").isEmpty());
+      int before = l.received("notifications/prompts/list_changed").size();
+      modern.addPrompt("added_new");
+      Eventually.await("prompts/list_changed from the 2026 upstream", WAIT,
+          () -> l.received("notifications/prompts/list_changed").size() > before);
+      // The filter asked for prompts only.
+      assertThat(l.received("notifications/tools/list_changed")).isEmpty();
+      assertThat(l.received("notifications/resources/list_changed")).isEmpty();
+    }
+  }
+
+  @Test
+  void a_resource_update_reaches_only_the_streams_watching_that_uri() {
+    try (Listen a = new Listen(gw, both, 20, uris("test://watched-resource", "new://doc/a"));
+        Listen b = new Listen(gw, both, 21, uris("new://doc/b"))) {
+      a.ack();
+      b.ack();
+      legacy.resourceUpdated("test://watched-resource");
+      modern.resourceUpdated("new://doc/a");
+      modern.resourceUpdated("new://doc/b");
+      Eventually.await("both updates on the first stream", WAIT, () -> a.updatedUris().size() >= 2);
+      Eventually.await("the update on the second stream", WAIT, () -> !b.updatedUris().isEmpty());
+      // Stream b's update was sent last; had it leaked, it would be on a by now.
+      assertThat(a.updatedUris()).containsExactlyInAnyOrder("test://watched-resource", "new://doc/a");
+      assertThat(b.updatedUris()).containsExactly("new://doc/b");
+    }
+  }
+
+  @Test
+  void a_clash_renamed_uri_is_watched_on_its_own_server_and_reported_under_the_exposed_uri() {
+    String exposed = "mcpgw://" + twinAServer.slug() + "/dup://doc/a";
+    try (Listen l = new Listen(gw, twins, 30, uris(exposed))) {
+      assertThat(l.ack().getJsonArray("resourceSubscriptions")).containsExactly(exposed);
+      assertThat(watching(twinA, "dup://doc/a")).isEqualTo(1);
+      assertThat(watching(twinB, "dup://doc/a")).isZero();
+      twinB.resourceUpdated("dup://doc/a");
+      twinA.resourceUpdated("dup://doc/a");
+      Eventually.await("the update", WAIT, () -> !l.updatedUris().isEmpty());
+      assertThat(l.updatedUris()).containsExactly(exposed);
+    }
+  }
+
+  @Test
+  void listeners_of_one_uri_share_one_upstream_subscription_released_after_the_last_stream_closed() {
+    noStreamsOpen();
+    String watched = "test://static-text";
+    long subscribes = seen(legacy, "resources/subscribe", watched);
+    long unsubscribes = seen(legacy, "resources/unsubscribe", watched);
+    Listen first = new Listen(gw, both, 40, uris(watched, "new://doc/b"));
+    Listen second = new Listen(gw, both, 41, uris(watched, "new://doc/b"));
+    assertThat(first.ack().getJsonArray("resourceSubscriptions")).hasSize(2);
+    second.ack();
+    assertThat(seen(legacy, "resources/subscribe", watched)).isEqualTo(subscribes + 1);
+    Eventually.await("one upstream listen stream watching doc/b", WAIT, () -> watching(modern, "new://doc/b") == 1);
+
+    first.close();
+    legacy.resourceUpdated(watched);
+    modern.resourceUpdated("new://doc/b");
+    Eventually.await("the updates on the stream still open", WAIT, () -> second.updatedUris().size() >= 2);
+    assertThat(seen(legacy, "resources/unsubscribe", watched)).isEqualTo(unsubscribes);
+    assertThat(watching(modern, "new://doc/b")).isEqualTo(1);
+
+    second.close();
+    Eventually.await("resources/unsubscribe upstream", WAIT,
+        () -> seen(legacy, "resources/unsubscribe", watched) == unsubscribes + 1);
+    Eventually.await("the 2026 upstream no longer watched", WAIT, () -> watching(modern, "new://doc/b") == 0);
+  }
+
+  @Test
+  void malformed_filters_and_too_many_uris_are_refused_with_invalid_params() {
+    String[] many = IntStream.range(0, 101).mapToObj(i -> "test://many/" + i).toArray(String[]::new);
+    try (Listen tooMany = new Listen(gw, both, 50, uris(many));
+        Listen notArray = new Listen(gw, both, 51, new JsonObject().put("resourceSubscriptions", "test://x"));
+        Listen notBoolean = new Listen(gw, both, 52, new JsonObject().put("toolsListChanged", "yes"))) {
+      for (Listen l : List.of(tooMany, notArray, notBoolean)) {
+        assertThat(l.status).isEqualTo(400);
+        assertThat(l.error().getInteger("code")).isEqualTo(-32602);
+        assertThat(new JsonObject(l.text()).getValue("id")).isEqualTo(l.id);
+      }
+      assertThat(tooMany.error().getString("message")).contains("at most 100 resource URIs (got 101)");
+      assertThat(notArray.error().getString("message")).contains("resourceSubscriptions must be an array");
+    }
+  }
+
+  @Test
+  void past_the_instance_bound_on_upstream_subscriptions_a_listen_is_refused_and_holds_nothing() {
+    try (GatewayHarness capped = new GatewayHarness("listencap", new JsonObject().put("MGW_UPSTREAM_MAX_SUBSCRIPTIONS", "2"))) {
+      Preset p = capped.preset(GatewayHarness.slug("cap"), Visibility.PUBLIC);
+      capped.link(p, capped.httpServer(GatewayHarness.slug("new"), modern.url(), Map.of()), List.of());
+      try (Listen held = new Listen(capped, p, 60, uris("new://doc/x", "new://doc/y"))) {
+        assertThat(held.ack().getJsonArray("resourceSubscriptions")).hasSize(2);
+        try (Listen refused = new Listen(capped, p, 61, uris("new://doc/z"))) {
+          assertThat(refused.status).isEqualTo(503);
+          assertThat(refused.error().getString("message")).contains("maximum of 2 upstream resource subscriptions")
+              .contains("MGW_UPSTREAM_MAX_SUBSCRIPTIONS");
+        }
+        // URIs already held are shared, so they still fit.
+        try (Listen shared = new Listen(capped, p, 62, uris("new://doc/x"))) {
+          assertThat(shared.ack().getJsonArray("resourceSubscriptions")).containsExactly("new://doc/x");
+        }
+      }
+    }
+  }
+
+  @Test
+  void listen_streams_work_on_every_gateway_instance_and_end_when_the_preset_is_deleted() {
+    try (ModernFixtureServer solo = ModernFixtureServer.start("solo");
+        GatewayHarness two = new GatewayHarness("listen2", new JsonObject().put("MGW_GATEWAY_INSTANCES", "2"), 2)) {
+      Preset p = two.preset(GatewayHarness.slug("two"), Visibility.PUBLIC);
+      two.link(p, two.httpServer(GatewayHarness.slug("solo"), solo.url(), Map.of()), List.of());
+      List<Listen> streams = new ArrayList<>();
+      try {
+        for (int i = 0; i < 4; i++) {
+          Listen l = new Listen(two, p, 70 + i, uris("solo://doc/a").put("toolsListChanged", true));
+          streams.add(l);
+          l.ack();
+        }
+        for (GatewayVerticle instance : two.instances) {
+          assertThat(instance.listenStreams().await()).as("streams on each instance").isPositive();
+        }
+        solo.resourceUpdated("solo://doc/a");
+        for (Listen l : streams) {
+          Eventually.await("the update on stream " + l.id, WAIT, () -> l.updatedUris().equals(List.of("solo://doc/a")));
+        }
+        two.vertx.eventBus().publish(Addresses.PRESET_CHANGED, new PresetChanged(p.id(), p.slug(), Change.DELETED).toJson());
+        for (Listen l : streams) {
+          Eventually.await("the closing result on stream " + l.id, WAIT, () -> l.messages().stream()
+              .anyMatch(m -> l.id.equals(m.getValue("id")) && m.getJsonObject("result") != null
+                  && "complete".equals(m.getJsonObject("result").getString("resultType"))));
+          assertThat(l.received("notifications/tools/list_changed")).isNotEmpty();
+        }
+        Eventually.await("the upstream subscriptions released", WAIT, () -> watching(solo, "solo://doc/a") == 0);
+      } finally {
+        streams.forEach(Listen::close);
+      }
+    }
+  }
+}
