@@ -363,8 +363,17 @@ final class McpClientConnection {
     resourceUris.add(uri);
     Promise<Void> acked = Promise.promise();
     awaitingAck.computeIfAbsent(uri, k -> new ArrayList<>()).add(acked);
-    long timer = vertx.setTimer(timeout.toMillis(), t -> acked.tryFail(new GatewayException(ErrorCode.TIMEOUT,
-        "upstream \"" + name + "\" did not acknowledge a subscription to " + uri + " within " + timeout.toMillis() + " ms")));
+    long timer = vertx.setTimer(timeout.toMillis(), t -> {
+      List<Promise<Void>> waiting = awaitingAck.get(uri);
+      if (waiting != null && waiting.remove(acked) && waiting.isEmpty()) {
+        // Nobody holds it after a failure: the stream stops asking for it.
+        awaitingAck.remove(uri);
+        resourceUris.remove(uri);
+        relisten();
+      }
+      acked.tryFail(new GatewayException(ErrorCode.TIMEOUT, "upstream \"" + name
+          + "\" did not acknowledge a subscription to " + uri + " within " + timeout.toMillis() + " ms"));
+    });
     relisten();
     return acked.future().andThen(ar -> vertx.cancelTimer(timer));
   }
