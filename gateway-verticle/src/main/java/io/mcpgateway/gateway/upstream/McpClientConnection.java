@@ -285,6 +285,11 @@ final class McpClientConnection {
 
   private void dropListen(long id) {
     listenedUris.remove(id);
+    if (!transport.cancelsByClosingStream()) {
+      // stdio: every stream shares the channel; a subscription ends with notifications/cancelled (subscriptions §Cancellation).
+      transport.send(JsonRpc.notification("notifications/cancelled",
+          new JsonObject().put("requestId", id).put("reason", "replaced by another subscriptions/listen")));
+    }
     transport.abandon(id);
   }
 
@@ -637,6 +642,10 @@ final class McpClientConnection {
         }
       }
       case "notifications/cancelled" -> {
+        if (params.getValue("requestId") instanceof Number n && listenedUris.containsKey(n.longValue())) {
+          listenEnded(n.longValue()); // stdio: the server ended our listen stream (subscriptions §Cancellation)
+          return;
+        }
         // cancellation §: the upstream no longer wants the answer to one of its requests; no response is sent.
         ServerRequest r = fromServer.remove(String.valueOf(params.getValue("requestId")));
         if (r != null) {
