@@ -1,4 +1,4 @@
-// The console shell: sign-in, navigation, hash routes. Pages render into <main>.
+// The console shell: sign-in, navigation, hash routes. Each route's page renders into a fresh view in <main>.
 import {get, credential, setUnauthorizedHandler, ApiError} from './api.js';
 import {takeKeyFromFragment, startOAuth, finishOAuth} from './auth.js';
 import {h, clear, field, input} from './dom.js';
@@ -25,16 +25,16 @@ export function fail(e) {
 }
 
 const routes = [
-  [/^#\/servers$/, () => serversPage(main)],
-  [/^#\/servers\/([0-9a-f-]+)\/audit$/, m => serverAuditPage(main, m[1])],
-  [/^#\/presets$/, () => presetsPage(main)],
-  [/^#\/presets\/([0-9a-f-]+)(?:\/([a-z]+))?$/, m => presetPage(main, m[1], m[2] || 'settings')],
-  [/^#\/keys$/, () => keysPage(main)],
-  [/^#\/principals$/, () => principalsPage(main)],
-  [/^#\/audit$/, async () => {
-    clear(main, h('h1', {}, 'Audit trail'), h('p', {class: 'muted'}, session.me.admin
+  [/^#\/servers$/, (m, view) => serversPage(view)],
+  [/^#\/servers\/([0-9a-f-]+)\/audit$/, (m, view) => serverAuditPage(view, m[1])],
+  [/^#\/presets$/, (m, view) => presetsPage(view)],
+  [/^#\/presets\/([0-9a-f-]+)(?:\/([a-z]+))?$/, (m, view) => presetPage(view, m[1], m[2] || 'settings')],
+  [/^#\/keys$/, (m, view) => keysPage(view)],
+  [/^#\/principals$/, (m, view) => principalsPage(view)],
+  [/^#\/audit$/, async (m, view) => {
+    clear(view, h('h1', {}, 'Audit trail'), h('p', {class: 'muted'}, session.me.admin
       ? 'Every change to presets, servers, API keys and principals.' : 'The changes you made.'));
-    main.append(await auditView('/audit-events', {global: true}));
+    view.append(await auditView('/audit-events', {global: true}));
   }],
 ];
 
@@ -47,20 +47,24 @@ async function route() {
     if (a.dataset.nav === top) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   });
   say('');
+  // Each navigation renders into a view of its own: a page still loading for an earlier address finishes into a
+  // view that is no longer shown, so it cannot replace the page asked for last.
+  const view = h('div', {class: 'view'});
+  main.replaceChildren(view);
   for (const [re, render] of routes) {
     const m = hash.match(re);
     if (m) {
       try {
-        await render(m);
+        await render(m, view);
       } catch (e) {
-        fail(e);
+        if (view.isConnected) fail(e);
       }
-      const heading = main.querySelector('h1');
-      if (heading) { heading.tabIndex = -1; heading.focus({preventScroll: true}); }
+      const heading = view.querySelector('h1');
+      if (heading && view.isConnected) { heading.tabIndex = -1; heading.focus({preventScroll: true}); }
       return;
     }
   }
-  clear(main, h('h1', {}, 'Not found'), h('p', {}, h('a', {href: '#/presets'}, 'Go to presets')));
+  clear(view, h('h1', {}, 'Not found'), h('p', {}, h('a', {href: '#/presets'}, 'Go to presets')));
 }
 
 function signOut(message) {
@@ -114,6 +118,8 @@ async function boot() {
   } catch (e) {
     session.config = {mcpBaseUrl: location.origin.replace(/:\d+$/, ':8080'), oauth: null};
   }
+  // The skip link moves focus, not the address: "#main" is not a route.
+  document.querySelector('a.skip').addEventListener('click', ev => { ev.preventDefault(); main.focus(); });
   setUnauthorizedHandler(() => signOut('Your session ended (the key or token is no longer accepted). Sign in again.'));
   // A /#key= link opened in a tab that already shows the console changes only the fragment: no reload.
   window.addEventListener('hashchange', () => (takeKeyFromFragment() ? enter() : route()));

@@ -374,6 +374,13 @@ class ConsoleBrowserTest {
     assertThat(browser.unlabelledControls()).isEmpty();
     // Keyboard: navigation focuses the page heading, so a screen reader announces the new page.
     assertThat(browser.js("return document.activeElement.tagName")).isEqualTo("H1");
+    // The skip link moves the focus to the content and stays on the page ("#main" is not a route).
+    String here = browser.driver().getCurrentUrl();
+    browser.js("document.querySelector('a.skip').focus()");
+    browser.driver().switchTo().activeElement().sendKeys(Keys.ENTER);
+    assertThat(browser.js("return document.activeElement.id")).isEqualTo("main");
+    assertThat(browser.driver().getCurrentUrl()).isEqualTo(here);
+    assertThat(browser.driver().findElement(id("presets-table")).getText()).contains(theirs);
 
     // Every page of their own preset fits the phone width (wide tables scroll inside their box).
     for (String tab : java.util.List.of("settings", "servers", "catalog", "connect", "access", "audit", "usage")) {
