@@ -78,7 +78,7 @@ public final class ConfigParser {
         text("MGW_CLUSTER_KUBERNETES_SERVICE_DNS", ""));
     var upstream = new GatewayConfig.Upstream(duration("MGW_TOOL_CALL_TIMEOUT"), duration("MGW_CATALOG_TIMEOUT"),
         longValue("MGW_UPSTREAM_MAX_MESSAGE", 64 * 1024, 256L * 1024 * 1024), duration("MGW_UPSTREAM_SSE_RETRY_FLOOR"),
-        integer("MGW_UPSTREAM_MAX_SUBSCRIPTIONS", 1, 1_000_000));
+        integer("MGW_UPSTREAM_MAX_SUBSCRIPTIONS", 1, 1_000_000), readableFile("MGW_UPSTREAM_CA_FILE"));
     return new GatewayConfig(
         http,
         database,
@@ -134,6 +134,14 @@ public final class ConfigParser {
   private Optional<String> optionalText(String key) {
     String v = value(key);
     return v.isEmpty() ? Optional.empty() : Optional.of(v);
+  }
+
+  private Optional<java.nio.file.Path> readableFile(String key) {
+    Optional<String> v = optionalText(key);
+    if (v.isPresent() && !java.nio.file.Files.isReadable(java.nio.file.Path.of(v.get()))) {
+      throw new ConfigException(key + " must name a readable file (got \"" + v.get() + "\")");
+    }
+    return v.map(java.nio.file.Path::of);
   }
 
   private List<String> scopes(String key) {

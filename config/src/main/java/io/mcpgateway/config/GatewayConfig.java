@@ -78,9 +78,10 @@ public record GatewayConfig(
    * {@code maxMessageBytes} bounds one upstream message: a JSON response body, one SSE event (and so one line),
    * one stdio line. {@code sseRetryFloor} is the shortest reconnect delay an upstream's SSE {@code retry} may ask for.
    * {@code maxSubscriptions} bounds the (server, resource URI) subscriptions one gateway instance holds upstream.
+   * {@code caFile}: a PEM file of CA certificates trusted for upstream TLS besides the JVM's own.
    */
   public record Upstream(Duration toolCallTimeout, Duration catalogTimeout, long maxMessageBytes, Duration sseRetryFloor,
-      int maxSubscriptions) {}
+      int maxSubscriptions, Optional<java.nio.file.Path> caFile) {}
 
   /**
    * How the data plane spreads over cores and nodes: {@code gatewayInstances} event-loop instances of the

@@ -143,6 +143,9 @@ class ConfigLoaderTest {
         .isEqualTo("MGW_CLUSTER must be true or false (got \"maybe\")");
     assertThat(error(new JsonObject().put("MGW_PG_SCHEMA", "Robert'); DROP")))
         .startsWith("MGW_PG_SCHEMA must be a lower-case SQL identifier");
+    assertThat(error(new JsonObject().put("MGW_UPSTREAM_CA_FILE", "/nonexistent/ca.pem")))
+        .isEqualTo("MGW_UPSTREAM_CA_FILE must name a readable file (got \"/nonexistent/ca.pem\")");
+    assertThat(load(new JsonObject()).upstream().caFile()).isEmpty();
     String key = error(new JsonObject().put("MGW_SECRET_KEY", "dG9vLXNob3J0"));
     assertThat(key).startsWith("MGW_SECRET_KEY must be the base64 encoding of exactly 32 bytes").doesNotContain("dG9vLXNob3J0");
   }

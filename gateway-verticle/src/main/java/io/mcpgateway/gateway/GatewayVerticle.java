@@ -24,6 +24,7 @@ import io.mcpgateway.gateway.session.SessionTokens;
 import io.mcpgateway.gateway.upstream.UpstreamLimits;
 import io.mcpgateway.gateway.upstream.Listing;
 import io.mcpgateway.gateway.upstream.UpstreamPool;
+import io.mcpgateway.gateway.upstream.UpstreamTrust;
 import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.NodeSettings;
 import io.mcpgateway.model.bus.Addresses;
@@ -65,15 +66,23 @@ public final class GatewayVerticle extends VerticleBase {
    * in-process rate-limit windows (lock-free; so a caller's limit is per node, not per instance, without Redis).
    */
   public record NodeWide(SessionTokens tokens, NodeRateWindows rateWindows, SessionCounts sessionCounts,
-      io.mcpgateway.gateway.catalog.LastKnownConfig lastKnown, EndedSessions endedSessions) {
+      io.mcpgateway.gateway.catalog.LastKnownConfig lastKnown, EndedSessions endedSessions,
+      io.vertx.core.net.TrustOptions upstreamTrust) {
+    /** Reads the upstream CA file (if any) here, once, off the event loops; a bad file is a configuration error. */
     public static NodeWide of(NodeSettings node) {
       var limits = node.config().callerLimits();
+      io.vertx.core.net.TrustOptions trust;
+      try {
+        trust = node.config().upstream().caFile().map(UpstreamTrust::withExtraCas).orElse(null);
+      } catch (IllegalArgumentException e) {
+        throw new io.mcpgateway.config.ConfigException(e.getMessage());
+      }
       Duration maxAge = node.config().scale().sessionMaxAge();
       return new NodeWide(new SessionTokens(node.secrets(), maxAge, Clock.systemUTC()),
           new NodeRateWindows(), new SessionCounts(limits.sessionsPerCaller(), limits.sessionsPerNode())
               .meter(io.vertx.micrometer.backends.BackendRegistries.getDefaultNow()),
           new io.mcpgateway.gateway.catalog.LastKnownConfig(limits.staleConfigFor()),
-          new EndedSessions(SessionRegistry.MAX_ENDED, maxAge));
+          new EndedSessions(SessionRegistry.MAX_ENDED, maxAge), trust);
     }
   }
 
@@ -118,6 +127,7 @@ public final class GatewayVerticle extends VerticleBase {
                 .withMaxMessageBytes((int) config.upstream().maxMessageBytes())
                 .withSseRetryFloor(config.upstream().sseRetryFloor())
                 .withMaxSubscriptions(config.upstream().maxSubscriptions())
+                .withTrust(shared.upstreamTrust())
                 .withNetwork(io.mcpgateway.model.net.PrivateNetworkPolicy.of(config.security().privateNetworkAllowlist()))));
     catalogs = new CatalogService(pool, new UpstreamServerStore(node.secrets()), upstreams, config.upstream().catalogTimeout(),
         shared.lastKnown());

@@ -37,8 +37,8 @@ final class LegacySseTransport extends Transport {
     this.name = name;
     this.url = url;
     this.headers = headers;
-    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5000)
-            .setIdleTimeout((int) limits.streamIdleTimeout().toSeconds()),
+    this.client = vertx.createHttpClient(limits.tls(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5000)
+            .setIdleTimeout((int) limits.streamIdleTimeout().toSeconds())),
         new PoolOptions().setHttp1MaxSize(32));
   }
 

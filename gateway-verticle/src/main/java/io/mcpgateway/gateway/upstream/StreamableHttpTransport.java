@@ -53,9 +53,9 @@ final class StreamableHttpTransport extends Transport {
     this.url = url;
     this.headers = headers;
     this.limits = limits;
-    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+    this.client = vertx.createHttpClient(limits.tls(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
             .setConnectTimeout(5000).setShared(false)
-            .setIdleTimeout((int) limits.streamIdleTimeout().toSeconds()),
+            .setIdleTimeout((int) limits.streamIdleTimeout().toSeconds())),
         new PoolOptions().setHttp1MaxSize(64));
   }
 

@@ -1,6 +1,7 @@
 package io.mcpgateway.gateway.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -265,6 +266,44 @@ class HostileUpstreamTest {
     JsonObject result = await(() -> allowing.callTool(s, "echo", new JsonObject(), null, n -> { }).result());
     assertThat(result.encode()).contains("ok");
     assertThat(hostile.lastHost()).isEqualTo("localhost:" + port);
+  }
+
+  @Test
+  void over_tls_the_vetted_address_is_reached_with_the_name_kept_for_sni_and_certificate_verification() {
+    try (HostileUpstream tls = HostileUpstream.startTls(vertx, "localhost")) {
+      UpstreamLimits allowLoopback = UpstreamLimits.defaults()
+          .withNetwork(io.mcpgateway.model.net.PrivateNetworkPolicy.of(List.of("127.0.0.0/8")));
+      UpstreamPool trusting = pool(Duration.ofSeconds(10), Duration.ofSeconds(5),
+          allowLoopback.withTrust(UpstreamTrust.withExtraCas(java.nio.file.Path.of(tls.certificatePath()))));
+      UpstreamServer s = publicOnly(tls.tlsUrl("localhost", "ok"));
+      JsonObject result = await(() -> trusting.callTool(s, "echo", new JsonObject(), null, n -> { }).result());
+      assertThat(result.encode()).contains("ok");
+      String port = tls.tlsUrl("localhost", "ok").replaceAll("^https://localhost:(\\d+)/.*$", "$1");
+      assertThat(tls.lastHost()).isEqualTo("localhost:" + port);
+      // The certificate names "localhost" and the connection went to 127.0.0.1: verification used the URL's host.
+      // (The JDK sends no SNI for a dot-less name, so SNI can only be shown not to be the pinned IP.)
+      assertThat(tls.lastServerName()).as("SNI is never the pinned IP").isNotEqualTo("127.0.0.1");
+
+      // Verification is not weakened: the certificate is for "localhost", so the literal IP fails, and a gateway
+      // that does not trust the CA refuses the server.
+      GatewayException wrongName = failedCall(trusting, publicOnly(tls.tlsUrl("127.0.0.1", "ok")));
+      assertThat(wrongName).isNotNull();
+      assertThat(wrongName.code()).isEqualTo(ErrorCode.UPSTREAM_UNAVAILABLE);
+      GatewayException untrusted = failedCall(pool(Duration.ofSeconds(10), Duration.ofSeconds(5), allowLoopback), s);
+      assertThat(untrusted).isNotNull();
+      assertThat(untrusted.code()).isEqualTo(ErrorCode.UPSTREAM_UNAVAILABLE);
+    }
+  }
+
+  @Test
+  void a_ca_file_without_a_certificate_is_refused_with_its_name() throws Exception {
+    java.nio.file.Path empty = java.nio.file.Files.createTempFile("no-ca", ".pem");
+    try {
+      assertThatThrownBy(() -> UpstreamTrust.withExtraCas(empty)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("MGW_UPSTREAM_CA_FILE").hasMessageContaining(empty.toString());
+    } finally {
+      java.nio.file.Files.delete(empty);
+    }
   }
 
   @Test

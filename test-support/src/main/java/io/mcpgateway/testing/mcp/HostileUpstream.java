@@ -45,6 +45,9 @@ public final class HostileUpstream implements AutoCloseable {
   private volatile long hugeBytes = 50L * 1024 * 1024;
   private volatile long bytesSent;
   private volatile String lastHost;
+  private volatile String lastServerName;
+  /** With TLS: the self-signed certificate the server presents (for {@link #certificatePath()}). */
+  private final io.vertx.core.net.SelfSignedCertificate certificate;
   private volatile boolean hanging;
   private volatile List<String> toolNames = List.of("echo");
   /** Requests to {@code hangs} held while it hangs, each with the context to answer it on. */
@@ -52,12 +55,37 @@ public final class HostileUpstream implements AutoCloseable {
   /** Open GET streams of {@code hangs}, each with its context. */
   private final List<Map.Entry<Context, HttpServerResponse>> streams = new ArrayList<>();
 
-  private HostileUpstream(Vertx vertx) {
-    this.server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1").await();
+  private HostileUpstream(Vertx vertx, io.vertx.core.net.SelfSignedCertificate certificate) {
+    this.certificate = certificate;
+    var options = new io.vertx.core.http.HttpServerOptions();
+    if (certificate != null) {
+      options.setSsl(true).setSni(true).setKeyCertOptions(certificate.keyCertOptions());
+    }
+    this.server = vertx.createHttpServer(options).requestHandler(this::handle).listen(0, "127.0.0.1").await();
   }
 
   public static HostileUpstream start(Vertx vertx) {
-    return new HostileUpstream(vertx);
+    return new HostileUpstream(vertx, null);
+  }
+
+  /** The same server over TLS, presenting a self-signed certificate for {@code hostName}; see {@link #tlsUrl}. */
+  public static HostileUpstream startTls(Vertx vertx, String hostName) {
+    return new HostileUpstream(vertx, io.vertx.core.net.SelfSignedCertificate.create(hostName));
+  }
+
+  /** The HTTPS URL for a mode, naming {@code host} (the server listens on 127.0.0.1 only). */
+  public String tlsUrl(String host, String mode) {
+    return "https://" + host + ":" + server.actualPort() + "/mcp/" + mode;
+  }
+
+  /** The PEM file of the TLS certificate (a client that trusts it verifies the server). */
+  public String certificatePath() {
+    return certificate.certificatePath();
+  }
+
+  /** The TLS server name (SNI) the last request's connection indicated, or null. */
+  public String lastServerName() {
+    return lastServerName;
   }
 
   /** The Streamable HTTP URL for a mode, e.g. {@code url("huge")}. */
@@ -131,6 +159,9 @@ public final class HostileUpstream implements AutoCloseable {
 
   private void handle(HttpServerRequest req) {
     lastHost = req.getHeader("Host");
+    if (req.isSSL()) {
+      lastServerName = req.connection().indicatedServerName();
+    }
     String path = req.path();
     String mode = path.substring(path.lastIndexOf('/') + 1);
     if (path.startsWith("/sse/")) {
