@@ -12,6 +12,9 @@ import io.mcpgateway.testing.Eventually;
 import io.mcpgateway.testing.mcp.HttpFixtureServer;
 import io.mcpgateway.testing.mcp.conformance.ConformanceFeatures;
 import io.mcpgateway.testing.mcp.modern.ModernFixtureServer;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncPromptSpecification;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.vertx.core.http.HttpClient;
@@ -24,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -274,6 +278,48 @@ class ListenSubscriptionsTest {
     Eventually.await("resources/unsubscribe upstream", WAIT,
         () -> seen(legacy, "resources/unsubscribe", watched) == unsubscribes + 1);
     Eventually.await("the 2026 upstream no longer watched", WAIT, () -> watching(modern, "new://doc/b") == 0);
+  }
+
+  @Test
+  void a_2025_session_and_a_2026_stream_share_the_subscription_on_a_2026_upstream() {
+    noStreamsOpen();
+    List<List<McpSchema.ResourceContents>> sessionUpdates = new CopyOnWriteArrayList<>();
+    var transport = HttpClientStreamableHttpTransport.builder(gw.base()).endpoint("/mcp/" + both.slug()).build();
+    try (McpSyncClient session = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(20))
+        .resourcesUpdateConsumer(sessionUpdates::add).build();
+        Listen stream = new Listen(gw, both, 45, uris("new://doc/a"))) {
+      session.initialize();
+      // resources/subscribe from a 2025 client reaches the 2026 server as a URI on the gateway's listen stream.
+      session.subscribeResource(new McpSchema.SubscribeRequest("new://doc/a"));
+      stream.ack();
+      Eventually.await("one upstream listen stream watching doc/a", WAIT, () -> watching(modern, "new://doc/a") == 1);
+      modern.resourceUpdated("new://doc/a");
+      Eventually.await("the update in both eras", WAIT, () -> !sessionUpdates.isEmpty() && !stream.updatedUris().isEmpty());
+      assertThat(sessionUpdates.get(0)).extracting(McpSchema.ResourceContents::uri).containsExactly("new://doc/a");
+      session.unsubscribeResource(new McpSchema.UnsubscribeRequest("new://doc/a"));
+      // The stream still holds it.
+      modern.resourceUpdated("new://doc/a");
+      Eventually.await("the second update on the stream", WAIT, () -> stream.updatedUris().size() >= 2);
+      assertThat(watching(modern, "new://doc/a")).isEqualTo(1);
+    }
+    Eventually.await("doc/a no longer watched upstream", WAIT, () -> watching(modern, "new://doc/a") == 0);
+  }
+
+  @Test
+  void after_a_2026_upstream_restarts_the_gateway_listens_again_for_the_watched_uris() {
+    try (ModernFixtureServer phoenix = ModernFixtureServer.start("phoenix")) {
+      Preset p = gw.preset(GatewayHarness.slug("phoenix"), Visibility.PUBLIC);
+      gw.link(p, gw.httpServer(GatewayHarness.slug("phoenix"), phoenix.url(), Map.of()), List.of());
+      try (Listen l = new Listen(gw, p, 80, uris("phoenix://doc/a"))) {
+        l.ack();
+        // Down longer than the first reopen (1 s after the stream ended): the gateway must keep trying.
+        phoenix.restart(Duration.ofSeconds(4));
+        Eventually.await("the gateway's listen stream on the restarted server", Duration.ofSeconds(30),
+            () -> watching(phoenix, "phoenix://doc/a") == 1);
+        phoenix.resourceUpdated("phoenix://doc/a");
+        Eventually.await("the update after the restart", WAIT, () -> l.updatedUris().equals(List.of("phoenix://doc/a")));
+      }
+    }
   }
 
   @Test

@@ -78,6 +78,8 @@ final class McpClientConnection {
   /** A listen stream being replaced: abandoned once its successor is acknowledged. */
   private long replacedListenId = -1;
   private boolean relistenScheduled;
+  /** Listen requests in a row that could not reach the server: the next try waits longer. */
+  private int listenFailures;
   /** Resource URIs subscribed on this connection (a modern server: carried by the listen stream). */
   private final java.util.Set<String> resourceUris = new java.util.LinkedHashSet<>();
   /** The URIs each open listen request asked for, by its id (at most the current and the replaced one). */
@@ -260,6 +262,14 @@ final class McpClientConnection {
         .onFailure(e -> {
           LOG.debug("upstream {} has no subscriptions/listen stream: {}", name, e.getMessage());
           listenRefused(id, "could not open its subscriptions/listen stream: " + e.getMessage());
+          // Not reached (restarting, unreachable): try again, 1 s doubling to 30 s. A server that answers with
+          // a JSON-RPC error refused it and is not asked again.
+          long wait = Math.min(30_000, 1000L << Math.min(5, listenFailures++));
+          vertx.setTimer(wait, t -> {
+            if (listenId == id && !closed) {
+              listen();
+            }
+          });
         });
   }
 
@@ -329,6 +339,9 @@ final class McpClientConnection {
     JsonArray watched = honoured.getValue("resourceSubscriptions") instanceof JsonArray a ? a : new JsonArray();
     for (String uri : asked) {
       settle(uri, watched.contains(uri) ? null : unavailable("did not accept a subscription to " + uri));
+    }
+    if (id == listenId) {
+      listenFailures = 0;
     }
     if (id == listenId && replacedListenId >= 0) {
       dropListen(replacedListenId);

@@ -19,10 +19,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ModernFixtureServer implements AutoCloseable {
   private static final java.net.http.HttpClient CONTROL = java.net.http.HttpClient.newHttpClient();
-  private final Process process;
+  private final String script;
+  private final String name;
+  private Process process;
   private final int port;
 
-  private ModernFixtureServer(Process process, int port) {
+  private ModernFixtureServer(String script, String name, Process process, int port) {
+    this.script = script;
+    this.name = name;
     this.process = process;
     this.port = port;
   }
@@ -33,10 +37,41 @@ public final class ModernFixtureServer implements AutoCloseable {
 
   /** Starts one of this package's fixture scripts; it prints {@code listening <port>} when ready. */
   public static ModernFixtureServer start(String script, String name) {
+    Started s = launch(script, name, 0);
+    return new ModernFixtureServer(script, name, s.process(), s.port());
+  }
+
+  /**
+   * Stops the server process and starts a fresh one on the same port (its state — added prompts, open listen
+   * streams — is gone, as after an upstream restart). Only the HTTP fixtures take a fixed port.
+   */
+  public synchronized void restart() {
+    restart(java.time.Duration.ZERO);
+  }
+
+  /** {@link #restart()} after being down for {@code down} (an outage the gateway must ride out). */
+  public synchronized void restart(java.time.Duration down) {
+    stopProcess();
+    try {
+      Thread.sleep(down.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    process = launch(script, name, port).process();
+  }
+
+  private record Started(Process process, int port) {}
+
+  private static Started launch(String script, String name, int onPort) {
     try {
       var dir = NodePackages.dir();
-      Process p = new ProcessBuilder(NodePackages.node(dir).toString(), NodePackages.script(script).toString(), name)
-          .directory(dir.toFile()).redirectErrorStream(true).start();
+      var command = new java.util.ArrayList<>(java.util.List.of(NodePackages.node(dir).toString(),
+          NodePackages.script(script).toString(), name));
+      if (onPort != 0) {
+        command.add("--port=" + onPort);
+      }
+      Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
       var reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       CompletableFuture<Integer> port = CompletableFuture.supplyAsync(() -> {
         try {
@@ -62,7 +97,7 @@ public final class ModernFixtureServer implements AutoCloseable {
       }, "modern-fixture-" + name);
       drain.setDaemon(true);
       drain.start();
-      return new ModernFixtureServer(p, listening);
+      return new Started(p, listening);
     } catch (Exception e) {
       throw new IllegalStateException("could not start the modern MCP fixture " + script + ": " + e.getMessage(), e);
     }
@@ -118,7 +153,11 @@ public final class ModernFixtureServer implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    stopProcess();
+  }
+
+  private void stopProcess() {
     process.destroy();
     try {
       if (!process.waitFor(5, TimeUnit.SECONDS)) {

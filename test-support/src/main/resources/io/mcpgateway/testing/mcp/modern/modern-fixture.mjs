@@ -6,8 +6,9 @@
 // those added through /control/prompt); resources <name>://doc/a and <name>://doc/b (subscribable).
 // Test control over HTTP, not MCP: GET /control/listens lists the open subscriptions/listen filters; POST
 // /control/update?uri=U sends notifications/resources/updated for U; POST /control/prompt?name=N adds a prompt.
-// `node modern-fixture.mjs NAME --stdio` serves the same tools over stdio instead (both eras: the SDK's serveStdio
-// answers a server/discover probe as a modern server and an initialize as a 2025 one).
+// `--port=N` listens on N instead of a free port. `node modern-fixture.mjs NAME --stdio` serves the same tools
+// over stdio instead (both eras: the SDK's serveStdio answers a server/discover probe as a modern server and an
+// initialize as a 2025 one).
 import http from 'node:http';
 import { McpServer, createMcpHandler, fromJsonSchema, inputRequired, inputResponse } from '@modelcontextprotocol/server';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
@@ -131,7 +132,9 @@ function serveHttp() {
       res.end(String(e));
     }
   });
-  httpServer.listen(0, '127.0.0.1', () => console.log('listening ' + httpServer.address().port));
+  // --port=N: a restarted fixture comes back where the gateway knows it.
+  const port = Number((process.argv.find((a) => a.startsWith('--port=')) ?? '--port=0').slice(7));
+  httpServer.listen(port, '127.0.0.1', () => console.log('listening ' + httpServer.address().port));
   process.stdin.on('end', () => process.exit(0));
   process.stdin.resume();
 }
