@@ -41,15 +41,11 @@ import org.junit.jupiter.api.io.TempDir;
  * known gap below.
  */
 class Conformance2026Test {
-  private static final String PROMPTS = "prompts/get does not forward inputResponses/requestState yet (only tools/call does)";
-
   /**
    * Checks (scenario/check) the fixture passes directly that the gateway does not pass yet, with the reason.
    * When one starts passing the test says so and it should be removed.
    */
-  static final Map<String, String> KNOWN_GAPS = Map.of(
-      "input-required-result-non-tool-request/sep-2322-non-tool-incomplete", PROMPTS,
-      "input-required-result-non-tool-request/sep-2322-non-tool-complete", PROMPTS);
+  static final Map<String, String> KNOWN_GAPS = Map.of();
 
   @Test
   void every_2026_check_the_fixture_passes_directly_passes_through_a_preset(@TempDir Path dir) throws Exception {

@@ -113,12 +113,7 @@ class ClientFeaturesEndToEndTest {
     }
 
     private void meet() {
-      together.countDown();
-      try {
-        together.await(3, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      Rendezvous.meet(together);
     }
   }
 

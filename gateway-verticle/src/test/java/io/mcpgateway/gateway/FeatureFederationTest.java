@@ -45,14 +45,29 @@ class FeatureFederationTest {
   static void start() {
     gw = new GatewayHarness("features", new JsonObject().put("MGW_RATE_LIMIT_PER_MINUTE", "100000"));
     full = HttpFixtureServer.withFeatures("full", ConformanceFeatures::all);
-    other = HttpFixtureServer.withFeatures("other", json -> new FixtureFeatures(List.of(),
+    other = HttpFixtureServer.withFeatures("other", json -> new FixtureFeatures(
+        // Results naming resources: test://static-text clashes with full's, test://other-only is unique.
+        List.of(FixtureTools.tool(json, "links", "Links and embeds resources", "{\"type\":\"object\"}",
+            (ex, req) -> McpSchema.CallToolResult.builder()
+                .addContent(McpSchema.ResourceLink.builder().uri("test://static-text").name("text").build())
+                .addContent(new McpSchema.EmbeddedResource(null, new McpSchema.TextResourceContents("test://static-text",
+                    "text/plain", "other's text")))
+                .addContent(McpSchema.ResourceLink.builder().uri("test://other-only").name("only").build())
+                .isError(false).build())),
         List.of(new SyncResourceSpecification(McpSchema.Resource.builder().uri("test://static-text").name("other-text")
             .mimeType("text/plain").build(), (ex, req) -> new McpSchema.ReadResourceResult(List.of(
-                new McpSchema.TextResourceContents(req.uri(), "text/plain", "other's text"))))),
+                new McpSchema.TextResourceContents(req.uri(), "text/plain", "other's text")))),
+            new SyncResourceSpecification(McpSchema.Resource.builder().uri("test://other-only").name("other-only")
+                .mimeType("text/plain").build(), (ex, req) -> new McpSchema.ReadResourceResult(List.of(
+                    new McpSchema.TextResourceContents(req.uri(), "text/plain", "only other's"))))),
         List.of(),
         List.of(new SyncPromptSpecification(new McpSchema.Prompt("test_simple_prompt", "other's prompt", List.of()),
             (ex, req) -> new McpSchema.GetPromptResult(null, List.of(new McpSchema.PromptMessage(McpSchema.Role.USER,
-                new McpSchema.TextContent("from other")))))),
+                new McpSchema.TextContent("from other"))))),
+            new SyncPromptSpecification(new McpSchema.Prompt("embedding", "Embeds a resource", List.of()),
+                (ex, req) -> new McpSchema.GetPromptResult(null, List.of(new McpSchema.PromptMessage(McpSchema.Role.USER,
+                    new McpSchema.EmbeddedResource(null, new McpSchema.TextResourceContents("test://static-text",
+                        "text/plain", "other's text"))))))),
         List.of(), "Other's own instructions."));
     toolsOnly = HttpFixtureServer.streamable("tools-only", json -> FixtureTools.standard(json, "t:"));
     fullServer = gw.httpServer(GatewayHarness.slug("full"), full.url(), Map.of());
@@ -111,7 +126,8 @@ class FeatureFederationTest {
       List<String> uris = client.listResources().resources().stream().map(McpSchema.Resource::uri).toList();
       String fullText = "mcpgw://" + fullServer.slug() + "/test://static-text";
       String otherText = "mcpgw://" + otherServer.slug() + "/test://static-text";
-      assertThat(uris).containsExactlyInAnyOrder(fullText, otherText, "test://static-binary", "test://watched-resource");
+      assertThat(uris).containsExactlyInAnyOrder(fullText, otherText, "test://static-binary", "test://watched-resource",
+          "test://other-only");
       McpSchema.ReadResourceResult read = client.readResource(new McpSchema.ReadResourceRequest(otherText));
       assertThat(text(read.contents().get(0))).isEqualTo("other's text");
       assertThat(read.contents().get(0).uri()).isEqualTo(otherText);
@@ -120,6 +136,46 @@ class FeatureFederationTest {
       // A plain URI offered twice belongs to neither: it is not read from a guessed server.
       assertThatThrownBy(() -> client.readResource(new McpSchema.ReadResourceRequest("test://static-text")))
           .hasMessageContaining("Resource not found");
+    }
+  }
+
+  @Test
+  void resource_links_and_embedded_resources_in_results_name_the_uri_that_reads_them_through_the_preset() {
+    String otherText = "mcpgw://" + otherServer.slug() + "/test://static-text";
+    try (McpSyncClient client = client(preset, new CopyOnWriteArrayList<>())) {
+      List<McpSchema.Content> content = client.callTool(new McpSchema.CallToolRequest("links", Map.of())).content();
+      assertThat(((McpSchema.ResourceLink) content.get(0)).uri()).isEqualTo(otherText);
+      assertThat(((McpSchema.EmbeddedResource) content.get(1)).resource().uri()).isEqualTo(otherText);
+      assertThat(((McpSchema.ResourceLink) content.get(2)).uri()).isEqualTo("test://other-only");
+      // the rewritten link reads from the server that returned it, the unique one as it is
+      assertThat(text(client.readResource(new McpSchema.ReadResourceRequest(otherText)).contents().get(0)))
+          .isEqualTo("other's text");
+      assertThat(text(client.readResource(new McpSchema.ReadResourceRequest("test://other-only")).contents().get(0)))
+          .isEqualTo("only other's");
+      McpSchema.GetPromptResult prompt = client.getPrompt(new McpSchema.GetPromptRequest("embedding", Map.of()));
+      assertThat(((McpSchema.EmbeddedResource) prompt.messages().get(0).content()).resource().uri()).isEqualTo(otherText);
+      // the embedded resource of full's prompt names a URI no server lists: it reaches no server either way, unchanged
+      McpSchema.GetPromptResult fulls = client.getPrompt(new McpSchema.GetPromptRequest("test_prompt_with_embedded_resource",
+          Map.of("resourceUri", "test://anything")));
+      assertThat(((McpSchema.EmbeddedResource) fulls.messages().get(0).content()).resource().uri()).isEqualTo("test://anything");
+    }
+  }
+
+  @Test
+  void an_update_of_a_renamed_resource_reaches_the_subscriber_under_the_uri_it_subscribed() {
+    String otherText = "mcpgw://" + otherServer.slug() + "/test://static-text";
+    List<List<McpSchema.ResourceContents>> updates = new CopyOnWriteArrayList<>();
+    try (McpSyncClient client = client(preset, updates)) {
+      client.subscribeResource(new McpSchema.SubscribeRequest(otherText));
+      Eventually.await("the upstream subscription", Duration.ofSeconds(10), () -> other.received("resources/subscribe"));
+      other.resourceUpdated("test://static-text");
+      Eventually.await("the update to reach the subscriber", Duration.ofSeconds(10), () -> !updates.isEmpty());
+      // the SDK client reads the updated resource under the notification's URI: it reached the right server
+      assertThat(updates.get(0)).singleElement().satisfies(c -> {
+        assertThat(c.uri()).isEqualTo(otherText);
+        assertThat(text(c)).isEqualTo("other's text");
+      });
+      client.unsubscribeResource(new McpSchema.UnsubscribeRequest(otherText));
     }
   }
 

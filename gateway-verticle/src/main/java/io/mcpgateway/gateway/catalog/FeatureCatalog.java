@@ -142,6 +142,28 @@ public final class FeatureCatalog {
         : Optional.empty();
   }
 
+  /**
+   * The URI under which a client reads {@code uri} of the server {@code serverId} through the preset (for URIs in
+   * that server's results): {@code mcpgw://{slug}/{uri}} when the naming rule renamed it (a clash, as a resource or
+   * through a template) or when the plain URI would reach another server; otherwise the URI itself (it is unique,
+   * or reaches no server either way).
+   */
+  public String exposedUri(UUID serverId, String uri) {
+    Optional<Route> plain = resource(uri);
+    if (plain.filter(r -> r.serverId().equals(serverId) && r.original().equals(uri)).isPresent()) {
+      return uri;
+    }
+    Optional<Linked> owner = linked.stream().filter(l -> l.link().serverId().equals(serverId)).findFirst();
+    if (owner.isEmpty()) {
+      return uri;
+    }
+    String wrapped = Federation.URIS.qualify(owner.get().link().serverSlug(), uri);
+    boolean renamed = resourcesByUri.containsKey(wrapped) || templatePatterns.stream().anyMatch(t ->
+        t.getValue().serverId().equals(serverId) && !t.getValue().name().equals(t.getValue().original())
+            && t.getKey().matcher(wrapped).matches());
+    return (renamed || plain.isPresent()) && resource(wrapped).isPresent() ? wrapped : uri;
+  }
+
   /** A {@code ref/resource} of completion/complete names a template (or a resource) by its exposed URI. */
   public Optional<Route> template(String uri) {
     Item t = templatesByUri.get(uri);

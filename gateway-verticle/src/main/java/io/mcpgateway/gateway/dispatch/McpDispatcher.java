@@ -36,7 +36,7 @@ public final class McpDispatcher {
     this.catalogs = catalogs;
     this.sessions = sessions;
     Forwarder forwarder = new Forwarder(catalogs, upstreams);
-    this.tools = new ToolMethods(catalogs, upstreams, new ToolCallRecorder(vertx));
+    this.tools = new ToolMethods(catalogs, forwarder, new ToolCallRecorder(vertx));
     this.prompts = new PromptMethods(catalogs, forwarder);
     this.resources = new ResourceMethods(catalogs, forwarder);
     this.completions = new CompletionMethods(catalogs, forwarder);

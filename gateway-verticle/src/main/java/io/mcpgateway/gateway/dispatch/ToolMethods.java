@@ -3,12 +3,7 @@ package io.mcpgateway.gateway.dispatch;
 import io.mcpgateway.gateway.catalog.CatalogService;
 import io.mcpgateway.gateway.catalog.ExposedTool;
 import io.mcpgateway.gateway.catalog.ToolCatalog;
-import io.mcpgateway.gateway.session.ClientRelay;
-import io.mcpgateway.gateway.session.Session;
-import io.mcpgateway.gateway.upstream.CallRelay;
-import io.mcpgateway.gateway.upstream.UpstreamCall;
 import io.mcpgateway.gateway.upstream.UpstreamRpcError;
-import io.mcpgateway.gateway.upstream.Upstreams;
 import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.GatewayException;
 import io.mcpgateway.model.identity.Caller;
@@ -22,12 +17,12 @@ import java.util.Optional;
 /** server/tools: {@code tools/list} over the preset's federated catalog, {@code tools/call} routed to the owner. */
 final class ToolMethods {
   private final CatalogService catalogs;
-  private final Upstreams upstreams;
+  private final Forwarder forwarder;
   private final ToolCallRecorder recorder;
 
-  ToolMethods(CatalogService catalogs, Upstreams upstreams, ToolCallRecorder recorder) {
+  ToolMethods(CatalogService catalogs, Forwarder forwarder, ToolCallRecorder recorder) {
     this.catalogs = catalogs;
-    this.upstreams = upstreams;
+    this.forwarder = forwarder;
     this.recorder = recorder;
   }
 
@@ -57,7 +52,6 @@ final class ToolMethods {
     Object meta = params.getValue("_meta");
     Preset preset = ex.preset();
     Caller caller = ex.caller();
-    Session session = ex.session();
     return catalogs.catalog(preset).compose(catalog -> {
       Optional<ExposedTool> tool = catalog.find(name);
       if (tool.isEmpty()) {
@@ -83,31 +77,7 @@ final class ToolMethods {
             forwarded.put(retry, params.getValue(retry));
           }
         }
-        JsonObject requestMeta = meta instanceof JsonObject m ? m : null;
-        // What the upstream says or asks about this call goes back to this caller only, on the call's own stream.
-        // A modern caller (no session) gets notifications only, log messages as its request's _meta asks.
-        ClientRelay clientRelay = session == null ? null : new ClientRelay(session, ex.channel()::notify, ex.channel()::send);
-        CallRelay relay = clientRelay != null ? clientRelay : CallRelay.notificationsOnly(n -> {
-          if (LogLevels.wanted(requestMeta, n)) {
-            ex.channel().notify(n);
-          }
-        });
-        UpstreamCall call = upstreams.call(server.get(), "tools/call", forwarded, session, relay);
-        if (session != null) {
-          session.track(id, call);
-        }
-        ex.onCancel(call::cancel);
-        // A modern client handles input_required itself; a 2025 one is asked on the call's stream.
-        Future<JsonObject> result = session == null ? call.result() : call.result().compose(r -> InputRequiredBridge
-            .complete(r, relay, extra -> upstreams.call(server.get(), "tools/call", forwarded.copy().mergeIn(extra), session, relay)
-                .result()));
-        return result.andThen(ar -> {
-          if (clientRelay != null) {
-            clientRelay.callEnded();
-          }
-          if (session != null) {
-            session.untrack(id);
-          }
+        return forwarder.forward(ex, id, server.get(), "tools/call", forwarded).andThen(ar -> {
           recorder.record(preset, tool.get(), caller, System.nanoTime() - started,
               outcome(ar.succeeded() ? ar.result() : null, ar.cause()));
         });
