@@ -81,6 +81,32 @@ final class GatewayHarness implements AutoCloseable {
     return "http://127.0.0.1:" + port();
   }
 
+  /**
+   * One request to {@code /mcp/{slug}} on a fresh connection (so consecutive requests land on different gateway
+   * instances), awaited; with {@code into} the body streams into it (a GET stream), else it is read whole.
+   */
+  io.vertx.core.http.HttpClientResponse sendFresh(io.vertx.core.http.HttpMethod method, String slug, String session,
+      JsonObject body, StringBuilder into) {
+    var client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false));
+    var options = new io.vertx.core.http.RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port())
+        .setURI("/mcp/" + slug).putHeader("Accept", "application/json, text/event-stream")
+        .putHeader("Content-Type", "application/json");
+    if (session != null) {
+      options.putHeader("Mcp-Session-Id", session);
+    }
+    return client.request(options).compose(r -> body == null ? r.send() : r.send(body.toBuffer())).compose(r -> {
+      if (into == null) {
+        return r.body().map(b -> r);
+      }
+      r.handler(b -> {
+        synchronized (into) {
+          into.append(b.toString());
+        }
+      });
+      return io.vertx.core.Future.succeededFuture(r);
+    }).await();
+  }
+
   UpstreamServer httpServer(String slug, String url, Map<String, String> headers) {
     return servers.insert(pool, new UpstreamServer(UUID.randomUUID(), slug, slug, null, Transport.STREAMABLE_HTTP, url,
         null, List.of(), new UpstreamSecrets(headers, Map.of()), owner.id(), ServerStatus.ACTIVE, Optional.empty(),

@@ -9,8 +9,6 @@ import io.mcpgateway.model.preset.Preset;
 import io.mcpgateway.model.preset.Visibility;
 import io.mcpgateway.testing.Eventually;
 import io.mcpgateway.testing.mcp.HttpFixtureServer;
-import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
@@ -52,24 +50,7 @@ class MultiInstanceTest {
 
   /** A fresh connection each time, so consecutive requests land on different instances. */
   private static HttpClientResponse send(HttpMethod method, String session, JsonObject body, StringBuilder into) {
-    HttpClient client = gw.vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
-    RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(gw.port())
-        .setURI("/mcp/" + preset.slug()).putHeader("Accept", "application/json, text/event-stream")
-        .putHeader("Content-Type", "application/json");
-    if (session != null) {
-      options.putHeader("Mcp-Session-Id", session);
-    }
-    return client.request(options).compose(r -> body == null ? r.send() : r.send(body.toBuffer())).compose(r -> {
-      if (into == null) {
-        return r.body().map(b -> r);
-      }
-      r.handler(b -> {
-        synchronized (into) {
-          into.append(b.toString());
-        }
-      });
-      return Future.succeededFuture(r);
-    }).await();
+    return gw.sendFresh(method, preset.slug(), session, body, into);
   }
 
   private static String initialize() {

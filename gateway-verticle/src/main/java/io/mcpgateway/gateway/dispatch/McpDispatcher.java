@@ -38,10 +38,11 @@ public final class McpDispatcher {
     Forwarder forwarder = new Forwarder(catalogs, upstreams);
     this.tools = new ToolMethods(catalogs, forwarder, new ToolCallRecorder(vertx));
     this.prompts = new PromptMethods(catalogs, forwarder);
-    this.resources = new ResourceMethods(catalogs, forwarder);
+    this.resources = new ResourceMethods(vertx, catalogs, forwarder, sessions);
     this.completions = new CompletionMethods(catalogs, forwarder);
     this.listens = new ListenFilter(catalogs, forwarder);
     sessions.onEnded(s -> resources.sessionEnded(s.id()));
+    sessions.onEndedId(resources::sessionEnded);
   }
 
   /** lifecycle §Initialization: negotiates the version and says what the preset offers. Creates no session. */

@@ -2,10 +2,14 @@ package io.mcpgateway.gateway.dispatch;
 
 import io.mcpgateway.gateway.catalog.CatalogService;
 import io.mcpgateway.gateway.catalog.FeatureCatalog;
+import io.mcpgateway.gateway.session.SessionRegistry;
+import io.mcpgateway.gateway.upstream.Upstreams;
 import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.GatewayException;
+import io.mcpgateway.model.bus.Addresses;
 import io.mcpgateway.model.jsonrpc.JsonRpc;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
@@ -15,15 +19,34 @@ import java.util.UUID;
  * server/resources: the preset's federated resources and templates, {@code resources/read} routed to the owner
  * (contents, text or blob, passed through untouched but for the URIs the gateway qualified), and subscriptions
  * held once per upstream resource with updates delivered to exactly the subscribing sessions.
+ * <p>A session's requests may reach any gateway instance of any node, while a subscription lives on the
+ * instance that took it (with the upstream subscription on that instance's shared upstream session, where the
+ * updates arrive). So every subscribe and unsubscribe is announced on {@link Addresses#SESSION_SUBSCRIPTION}: an
+ * instance holding an older subscription of that session to that URI drops it, so exactly one instance holds it
+ * (the latest subscribe wins) and an unsubscribe anywhere releases it. The upstream side (one hold per
+ * (server, URI) per instance, made again on a new connection) is {@link Upstreams#subscribe}'s.
  */
 final class ResourceMethods {
+  /** How often subscriptions of sessions that ended elsewhere or reached their maximum age are dropped. */
+  static final long SWEEP_MS = 30_000;
+
+  private final Vertx vertx;
   private final CatalogService catalogs;
   private final Forwarder forwarder;
+  private final SessionRegistry sessions;
   private final ResourceSubscriptions subscriptions = new ResourceSubscriptions();
+  /** This instance on the bus, and the sequence of its stamps. */
+  private final String holder = UUID.randomUUID().toString();
+  private long seq;
 
-  ResourceMethods(CatalogService catalogs, Forwarder forwarder) {
+  ResourceMethods(Vertx vertx, CatalogService catalogs, Forwarder forwarder, SessionRegistry sessions) {
+    this.vertx = vertx;
     this.catalogs = catalogs;
     this.forwarder = forwarder;
+    this.sessions = sessions;
+    vertx.eventBus().<JsonObject>consumer(Addresses.SESSION_SUBSCRIPTION, m -> heard(m.body()));
+    vertx.setPeriodic(SWEEP_MS, t -> subscriptions.sessions().stream().filter(id -> !sessions.live(id))
+        .forEach(this::sessionEnded));
   }
 
   Future<JsonObject> list(Exchange ex, JsonObject params) {
@@ -47,22 +70,27 @@ final class ResourceMethods {
 
   Future<JsonObject> subscribe(Exchange ex, JsonObject params) {
     String uri = uri(params);
+    String session = ex.session().id();
     return route(ex, uri).compose(route -> {
-      boolean first = subscriptions.subscribe(ex.session().id(), uri,
-          new ResourceSubscriptions.Upstream(route.serverId(), route.original()));
+      ResourceSubscriptions.Stamp stamp = stamp();
+      boolean first = subscriptions.subscribe(session, uri,
+          new ResourceSubscriptions.Upstream(route.serverId(), route.original()), stamp);
+      announce(session, uri, true, stamp);
       if (!first) {
         return Future.succeededFuture(new JsonObject());
       }
       // One hold per (server, URI) for all of this instance's sessions; 2026 listen streams hold their own.
       return forwarder.subscribe(route.serverId(), route.original())
           .map(r -> new JsonObject())
-          .onFailure(e -> subscriptions.unsubscribe(ex.session().id(), uri));
+          .onFailure(e -> subscriptions.unsubscribe(session, uri));
     });
   }
 
   Future<JsonObject> unsubscribe(Exchange ex, JsonObject params) {
     String uri = uri(params);
+    ResourceSubscriptions.Stamp stamp = stamp();
     subscriptions.unsubscribe(ex.session().id(), uri).ifPresent(this::unsubscribeUpstream);
+    announce(ex.session().id(), uri, false, stamp);
     return Future.succeededFuture(new JsonObject());
   }
 
@@ -79,6 +107,36 @@ final class ResourceMethods {
       out.put(s.sessionId(), JsonRpc.notification("notifications/resources/updated", params.copy().put("uri", s.exposedUri())));
     }
     return out;
+  }
+
+  private ResourceSubscriptions.Stamp stamp() {
+    return new ResourceSubscriptions.Stamp(System.currentTimeMillis(), ++seq, holder);
+  }
+
+  private void announce(String session, String uri, boolean subscribed, ResourceSubscriptions.Stamp stamp) {
+    vertx.eventBus().publish(Addresses.SESSION_SUBSCRIPTION, new JsonObject().put("v", 1).put("sessionId", session)
+        .put("uri", uri).put("subscribed", subscribed).put("at", stamp.millis()).put("seq", stamp.seq())
+        .put("holder", stamp.holder()));
+  }
+
+  /**
+   * Another instance took or gave up a session's subscription: an older one held here goes. A newer one held here
+   * stays, and when the other instance just subscribed it is told so, so that it drops its own.
+   */
+  private void heard(JsonObject m) {
+    if (!(m.getValue("sessionId") instanceof String session) || !(m.getValue("uri") instanceof String uri)
+        || !(m.getValue("holder") instanceof String from) || from.equals(holder)
+        || !(m.getValue("at") instanceof Number at) || !(m.getValue("seq") instanceof Number n)) {
+      return;
+    }
+    var theirs = new ResourceSubscriptions.Stamp(at.longValue(), n.longValue(), from);
+    subscriptions.stamp(session, uri).ifPresent(mine -> {
+      if (mine.compareTo(theirs) < 0) {
+        subscriptions.unsubscribe(session, uri).ifPresent(this::unsubscribeUpstream);
+      } else if (Boolean.TRUE.equals(m.getValue("subscribed"))) {
+        announce(session, uri, true, mine);
+      }
+    });
   }
 
   private void unsubscribeUpstream(ResourceSubscriptions.Upstream upstream) {

@@ -41,6 +41,7 @@ public final class SessionRegistry {
   private final long sweeper;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   private final List<java.util.function.Consumer<Session>> endListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<java.util.function.Consumer<String>> endedIdListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Duration clientAnswerTimeout;
 
   /** How long an upstream's request to a client (sampling, elicitation, roots) waits for the client's answer. */
@@ -192,6 +193,7 @@ public final class SessionRegistry {
     if (expires > tokens.now()) {
       ended.add(id, expires);
     }
+    endedIdListeners.forEach(l -> l.accept(id));
   }
 
   /** Ends this instance's views of a deleted preset's sessions; their ids answer 404 anyway (no preset). */
@@ -217,6 +219,21 @@ public final class SessionRegistry {
   /** Called with every session view that ends here (DELETE, ended elsewhere, maximum age, preset deleted, node stopping). */
   public void onEnded(java.util.function.Consumer<Session> listener) {
     endListeners.add(listener);
+  }
+
+  /**
+   * Called with the id of every session ended by DELETE, here or on another instance or node, whether or not this
+   * instance holds a view of it.
+   */
+  public void onEndedId(java.util.function.Consumer<String> listener) {
+    endedIdListeners.add(listener);
+  }
+
+  /** True while {@code id} names a session of this gateway that has neither ended nor reached its maximum age. */
+  public boolean live(String id) {
+    long now = tokens.now();
+    return id != null && !ended.contains(id, now)
+        && tokens.open(id).map(c -> now <= tokens.expiresAt(c.issuedAtMillis())).orElse(false);
   }
 
   void ended(Session s) {

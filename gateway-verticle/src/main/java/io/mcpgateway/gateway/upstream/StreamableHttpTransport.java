@@ -44,6 +44,9 @@ final class StreamableHttpTransport extends Transport {
   private String protocolVersion;
   private HttpClientResponse getStream;
   private String lastGetEventId;
+  /** The GET stream was open once on this session; failed reopen attempts since (for the backoff). */
+  private boolean getStreamOpened;
+  private int getStreamFailures;
   private boolean closed;
   private boolean modern;
 
@@ -324,18 +327,47 @@ final class StreamableHttpTransport extends Transport {
         })
         .onSuccess(resp -> {
           String type = resp.getHeader("Content-Type");
+          if (resp.statusCode() == 404 && getStreamOpened && !closed) {
+            // transports §Session Management: the server forgot the session (it restarted, say); while no request
+            // is sent nothing else would notice, and the server's notifications would never arrive again.
+            resp.end();
+            LOG.info("upstream {} no longer knows its session (GET stream 404); starting a new one", name);
+            closedHandler.handle(new SessionExpired(name));
+            return;
+          }
           if (resp.statusCode() != 200 || type == null || !type.startsWith("text/event-stream")) {
             resp.end();
+            if (resp.statusCode() >= 500) {
+              reopenGetStreamLater();
+            }
             return;
           }
           getStream = resp;
+          getStreamOpened = true;
+          getStreamFailures = 0;
           var parser = new SseParser(limits.maxMessageBytes(), event -> deliver(event.data(), null),
               limit -> LOG.warn("upstream {} sent an event over {} bytes on its GET stream; dropped", name, limit));
           resp.handler(parser::feed);
           resp.endHandler(v -> getStreamEnded(resp, parser));
           resp.exceptionHandler(e -> getStreamEnded(resp, parser));
         })
-        .onFailure(e -> LOG.debug("upstream {} GET stream unavailable: {}", name, e.getMessage()));
+        .onFailure(e -> {
+          LOG.debug("upstream {} GET stream unavailable: {}", name, e.getMessage());
+          reopenGetStreamLater();
+        });
+  }
+
+  /** A stream that was open is tried again while the server is unreachable: 1 s, doubling up to 30 s. */
+  private void reopenGetStreamLater() {
+    if (closed || !getStreamOpened) {
+      return;
+    }
+    long delay = Math.min(30_000, 1000L << Math.min(5, getStreamFailures++));
+    vertx.setTimer(delay, t -> {
+      if (getStream == null) {
+        openGetStream();
+      }
+    });
   }
 
   /**

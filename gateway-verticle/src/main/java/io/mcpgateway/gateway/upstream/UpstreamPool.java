@@ -777,7 +777,8 @@ public final class UpstreamPool implements Upstreams {
       boolean idle = Duration.ofNanos(now - shared.lastUsed).compareTo(settings.idleStop()) > 0 && shared.inFlight == 0
           && Duration.ofNanos(now - e.lastUsed).compareTo(settings.idleStop()) > 0;
       if (idle && shared.connection != null && shared.connection.succeeded()
-          && e.server.transport() == io.mcpgateway.model.server.Transport.STDIO) {
+          && e.server.transport() == io.mcpgateway.model.server.Transport.STDIO
+          && !subscriptions.containsKey(e.server.id())) { // stopping it would drop the subscriptions held on it
         LOG.info("stopping idle stdio upstream {}", e.server.slug());
         McpClientConnection c = shared.connection.result();
         shared.connection = null;

@@ -29,6 +29,13 @@ public final class Addresses {
    * upstream (sampling, elicitation, roots), POSTed to an instance that is not the one waiting for it.
    */
   public static final String SESSION_ANSWER = "mgw.session.answer";
+  /**
+   * Publish {@code {v, sessionId, uri, subscribed, at, seq, holder}}: the instance {@code holder} took
+   * ({@code subscribed} true) or gave up a session's {@code resources/subscribe} to {@code uri} at the stamp
+   * ({@code at} wall-clock ms, {@code seq}, {@code holder}); every other instance holding an older subscription of
+   * that session to that URI drops it (and its upstream subscription when no other session needs it).
+   */
+  public static final String SESSION_SUBSCRIPTION = "mgw.session.subscription";
   /** send {@link ToolCallRecorded}: the metrics verticle stores it. */
   public static final String TOOL_CALL_RECORDED = "mgw.metrics.toolcall";
 
