@@ -107,6 +107,16 @@ final class GatewayHarness implements AutoCloseable {
     }).await();
   }
 
+  /** A 2025-11-25 session of {@code /mcp/{slug}}, made by an {@code initialize} on a fresh connection. */
+  String initializeFresh(String slug) {
+    var r = sendFresh(io.vertx.core.http.HttpMethod.POST, slug, null, new JsonObject().put("jsonrpc", "2.0").put("id", 1)
+        .put("method", "initialize").put("params", new JsonObject().put("protocolVersion", "2025-11-25")), null);
+    if (r.statusCode() != 200) {
+      throw new AssertionError("initialize answered HTTP " + r.statusCode());
+    }
+    return r.getHeader("Mcp-Session-Id");
+  }
+
   UpstreamServer httpServer(String slug, String url, Map<String, String> headers) {
     return servers.insert(pool, new UpstreamServer(UUID.randomUUID(), slug, slug, null, Transport.STREAMABLE_HTTP, url,
         null, List.of(), new UpstreamSecrets(headers, Map.of()), owner.id(), ServerStatus.ACTIVE, Optional.empty(),

@@ -54,10 +54,7 @@ class MultiInstanceTest {
   }
 
   private static String initialize() {
-    HttpClientResponse r = send(HttpMethod.POST, null, new JsonObject().put("jsonrpc", "2.0").put("id", 1)
-        .put("method", "initialize").put("params", new JsonObject().put("protocolVersion", "2025-11-25")), null);
-    assertThat(r.statusCode()).isEqualTo(200);
-    return r.getHeader("Mcp-Session-Id");
+    return gw.initializeFresh(preset.slug());
   }
 
   private static JsonObject call(int id, String tool, JsonObject arguments) {

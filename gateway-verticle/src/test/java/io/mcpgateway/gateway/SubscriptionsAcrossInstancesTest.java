@@ -49,10 +49,7 @@ class SubscriptionsAcrossInstancesTest {
   }
 
   private static String session() {
-    HttpClientResponse r = send(HttpMethod.POST, null, new JsonObject().put("jsonrpc", "2.0").put("id", 1)
-        .put("method", "initialize").put("params", new JsonObject().put("protocolVersion", "2025-11-25")), null);
-    assertThat(r.statusCode()).isEqualTo(200);
-    String session = r.getHeader("Mcp-Session-Id");
+    String session = gw.initializeFresh(preset.slug());
     send(HttpMethod.POST, session, new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/initialized"), null);
     return session;
   }
