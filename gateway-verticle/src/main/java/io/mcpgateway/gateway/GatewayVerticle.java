@@ -21,8 +21,8 @@ import io.mcpgateway.gateway.session.EndedSessions;
 import io.mcpgateway.gateway.session.SessionCounts;
 import io.mcpgateway.gateway.session.SessionRegistry;
 import io.mcpgateway.gateway.session.SessionTokens;
-import io.mcpgateway.gateway.upstream.UpstreamLimits;
 import io.mcpgateway.gateway.upstream.Listing;
+import io.mcpgateway.gateway.upstream.UpstreamLimits;
 import io.mcpgateway.gateway.upstream.UpstreamPool;
 import io.mcpgateway.gateway.upstream.UpstreamTrust;
 import io.mcpgateway.model.ErrorCode;
@@ -156,11 +156,14 @@ public final class GatewayVerticle extends VerticleBase {
     upstreams.onNotification(this::upstreamNotification);
     // Degraded upstreams (issue 13 item 8): last good lists served at once, clients told when a server's lists
     // change; servers that cannot notify are re-listed every minute.
-    catalogs.onServerOfferChanged((serverId, tools) -> {
-      if (tools) {
+    catalogs.onServerOfferChanged((serverId, lists) -> {
+      if (lists.contains(Listing.TOOLS)) {
         notifyPresetsUsing(serverId, LIST_CHANGED);
-      } else {
+      }
+      if (lists.contains(Listing.PROMPTS)) {
         notifyPresetsUsing(serverId, PROMPTS_CHANGED);
+      }
+      if (lists.contains(Listing.RESOURCES) || lists.contains(Listing.RESOURCE_TEMPLATES)) {
         notifyPresetsUsing(serverId, RESOURCES_CHANGED);
       }
     });

@@ -207,8 +207,10 @@ class ListenSubscriptionsTest {
 
   @Test
   void prompt_list_changes_of_a_2025_and_a_2026_upstream_reach_the_listener() {
-    try (Listen l = new Listen(gw, both, 10, new JsonObject().put("promptsListChanged", true))) {
+    try (Listen l = new Listen(gw, both, 10, new JsonObject().put("promptsListChanged", true));
+        Listen resources = new Listen(gw, both, 11, new JsonObject().put("resourcesListChanged", true))) {
       l.ack();
+      resources.ack();
       legacy.addPrompt(new SyncPromptSpecification(new McpSchema.Prompt("added_old", "added", List.of()),
           (ex, req) -> new McpSchema.GetPromptResult(null, List.of())));
       Eventually.await("prompts/list_changed from the 2025 upstream", WAIT,
@@ -220,6 +222,13 @@ class ListenSubscriptionsTest {
       // The filter asked for prompts only.
       assertThat(l.received("notifications/tools/list_changed")).isEmpty();
       assertThat(l.received("notifications/resources/list_changed")).isEmpty();
+      // Only prompts changed: a resources listener hears nothing of it (a preset edit, which changes every list,
+      // is the marker that everything sent before it has arrived).
+      gw.vertx.eventBus().publish(Addresses.PRESET_CHANGED,
+          new PresetChanged(both.id(), both.slug(), Change.UPDATED).toJson());
+      Eventually.await("the preset edit's resources/list_changed", WAIT,
+          () -> !resources.received("notifications/resources/list_changed").isEmpty());
+      assertThat(resources.received("notifications/resources/list_changed")).hasSize(1);
     }
   }
 

@@ -64,7 +64,7 @@ public final class CatalogService {
 
   private final LastGood<List<JsonObject>> lastTools;
   private final LastGood<ServerFeatures> lastFeatures;
-  private BiConsumer<UUID, Boolean> changeListener = (id, tools) -> { };
+  private BiConsumer<UUID, java.util.Set<Listing>> changeListener = (id, lists) -> { };
 
   public CatalogService(Pool pool, UpstreamServerStore servers, Upstreams upstreams, Duration catalogTimeout) {
     this(pool, servers, upstreams, catalogTimeout, new LastKnownConfig(Duration.ofMinutes(15)));
@@ -78,23 +78,38 @@ public final class CatalogService {
     this.catalogTimeout = catalogTimeout;
     this.lastKnownPresets = lastKnown.presets;
     this.lastKnownServers = lastKnown.servers;
-    this.lastTools = new LastGood<>((id, tools) -> {
+    this.lastTools = new LastGood<>((id, before, tools) -> {
       catalogs.invalidateAll();
-      changeListener.accept(id, true);
+      changeListener.accept(id, java.util.EnumSet.of(Listing.TOOLS));
     });
-    this.lastFeatures = new LastGood<>((id, f) -> {
+    this.lastFeatures = new LastGood<>((id, before, f) -> {
       features.invalidateAll();
-      changeListener.accept(id, false);
+      changeListener.accept(id, changedLists(before, f));
     });
   }
 
   /**
-   * Called with a server's id when what it offers changed compared with its last answer ({@code true}: its tools,
-   * {@code false}: its prompts or resources), including a server that answers after having been left out. The
-   * catalogs are already dropped; the listener tells the clients ({@code list_changed}).
+   * Called with a server's id and the lists that changed compared with its last answer, including a server that
+   * answers after having been left out (then all of the kind fetched). The catalogs are already dropped; the
+   * listener tells the clients ({@code list_changed} of those kinds only).
    */
-  public void onServerOfferChanged(BiConsumer<UUID, Boolean> listener) {
+  public void onServerOfferChanged(BiConsumer<UUID, java.util.Set<Listing>> listener) {
     this.changeListener = listener;
+  }
+
+  /** Which of prompts, resources and templates differ; a changed offer (capabilities, instructions) counts as all. */
+  static java.util.Set<Listing> changedLists(ServerFeatures before, ServerFeatures after) {
+    List<Listing> kinds = List.of(Listing.PROMPTS, Listing.RESOURCES, Listing.RESOURCE_TEMPLATES);
+    if (before == null || !before.offer().equals(after.offer())) {
+      return java.util.EnumSet.copyOf(kinds);
+    }
+    java.util.Set<Listing> changed = java.util.EnumSet.noneOf(Listing.class);
+    for (Listing kind : kinds) {
+      if (!java.util.Objects.equals(before.lists().get(kind), after.lists().get(kind))) {
+        changed.add(kind);
+      }
+    }
+    return changed;
   }
 
   /**

@@ -6,7 +6,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -22,9 +21,14 @@ final class LastGood<T> {
   private final Map<UUID, Future<T>> fetching = new HashMap<>();
   /** Servers a request had to leave out because they had never answered. */
   private final Set<UUID> missed = new HashSet<>();
-  private final BiConsumer<UUID, T> changed;
+  private final Changed<T> changed;
 
-  LastGood(BiConsumer<UUID, T> changed) {
+  /** A server's answer differs from its last one ({@code previous}; null for a server that had been left out). */
+  interface Changed<T> {
+    void changed(UUID serverId, T previous, T current);
+  }
+
+  LastGood(Changed<T> changed) {
     this.changed = changed;
   }
 
@@ -51,7 +55,7 @@ final class LastGood<T> {
         T previous = values.put(serverId, ar.result());
         boolean wasMissed = missed.remove(serverId);
         if ((previous != null && !previous.equals(ar.result())) || (previous == null && wasMissed)) {
-          changed.accept(serverId, ar.result());
+          changed.changed(serverId, previous, ar.result());
         }
       }
     });
