@@ -58,6 +58,9 @@ class ForwardedRequestsEndToEndTest {
         List.of(new SyncPromptSpecification(new McpSchema.Prompt("greeting", "Asks whom to greet", List.of()), (ex, req) -> {
               ex.loggingNotification(McpSchema.LoggingMessageNotification.builder().level(McpSchema.LoggingLevel.INFO)
                   .logger("asker").data("asking for a name").build());
+              if (req.meta() != null && req.meta().get("progressToken") != null) {
+                ex.progressNotification(new McpSchema.ProgressNotification(req.meta().get("progressToken"), 1.0, 2.0, "asking"));
+              }
               McpSchema.ElicitResult answer = ex.createElicitation(McpSchema.ElicitFormRequest.builder("Whom to greet?",
                   Map.of("type", "object", "properties", Map.of("name", Map.of("type", "string")))).build());
               return new McpSchema.GetPromptResult(null, List.of(new McpSchema.PromptMessage(McpSchema.Role.USER,
@@ -92,6 +95,7 @@ class ForwardedRequestsEndToEndTest {
     final CountDownLatch together;
     final List<String> asked = new CopyOnWriteArrayList<>();
     final List<McpSchema.LoggingMessageNotification> logs = new CopyOnWriteArrayList<>();
+    final List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
 
     Asked(String who, CountDownLatch together) {
       this.who = who;
@@ -103,6 +107,7 @@ class ForwardedRequestsEndToEndTest {
       McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(60))
           .capabilities(McpSchema.ClientCapabilities.builder().sampling().elicitation().build())
           .loggingConsumer(logs::add)
+          .progressConsumer(progress::add)
           .sampling(request -> {
             asked.add("sampling");
             meet();
@@ -133,14 +138,17 @@ class ForwardedRequestsEndToEndTest {
     Asked a = new Asked("alice", together);
     Asked b = new Asked("bob", together);
     try (McpSyncClient alice = a.connect(preset); McpSyncClient bob = b.connect(preset)) {
-      var fromAlice = CompletableFuture.supplyAsync(() -> text(alice.getPrompt(new McpSchema.GetPromptRequest("greeting", Map.of()))));
+      var fromAlice = CompletableFuture.supplyAsync(() -> text(alice.getPrompt(new McpSchema.GetPromptRequest("greeting", Map.of(),
+          Map.of("progressToken", "alice-progress")))));
       var fromBob = CompletableFuture.supplyAsync(() -> text(bob.getPrompt(new McpSchema.GetPromptRequest("greeting", Map.of()))));
       assertThat(fromAlice.get(60, TimeUnit.SECONDS)).isEqualTo("Hello alice");
       assertThat(fromBob.get(60, TimeUnit.SECONDS)).isEqualTo("Hello bob");
       assertThat(a.asked).containsExactly("elicitation: Whom to greet?");
       assertThat(b.asked).containsExactly("elicitation: Whom to greet?");
-      // the upstream's log message about the request reached its caller too
+      // the upstream's log message and progress about the request reached its caller too, under its own token
       assertThat(a.logs).extracting(l -> String.valueOf(l.data())).contains("asking for a name");
+      assertThat(a.progress).extracting(McpSchema.ProgressNotification::progressToken).containsExactly("alice-progress");
+      assertThat(b.progress).isEmpty();
     }
   }
 
