@@ -86,6 +86,7 @@ public final class GatewayVerticle extends VerticleBase {
     }
   }
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GatewayVerticle.class);
   private static final JsonObject LIST_CHANGED = JsonRpc.notification("notifications/tools/list_changed", null);
   private static final JsonObject PROMPTS_CHANGED = JsonRpc.notification("notifications/prompts/list_changed", null);
   private static final JsonObject RESOURCES_CHANGED = JsonRpc.notification("notifications/resources/list_changed", null);
@@ -217,6 +218,9 @@ public final class GatewayVerticle extends VerticleBase {
     for (JsonObject changed : List.of(LIST_CHANGED, PROMPTS_CHANGED, RESOURCES_CHANGED)) {
       notifyListeners(change.presetId(), changed);
     }
+    if (change.change() != Change.DELETED) {
+      recheckListeners(change.presetId());
+    }
     if (change.change() == Change.DELETED) {
       listeners.endPreset(change.presetId());
       sessions.forgetPreset(change.presetId());
@@ -228,6 +232,7 @@ public final class GatewayVerticle extends VerticleBase {
     notifyPresetsUsing(change.serverId(), LIST_CHANGED);
     notifyPresetsUsing(change.serverId(), PROMPTS_CHANGED);
     notifyPresetsUsing(change.serverId(), RESOURCES_CHANGED);
+    presets.presetsUsingServer(pool, change.serverId()).onSuccess(ids -> ids.keySet().forEach(this::recheckListeners));
   }
 
   private void upstreamNotification(UUID serverId, JsonObject notification) {
@@ -248,6 +253,17 @@ public final class GatewayVerticle extends VerticleBase {
           sessions.notifyPreset(id, notification);
           notifyListeners(id, notification);
         }));
+  }
+
+  /** A preset or one of its servers changed: its listen streams no longer served as acknowledged end. */
+  private void recheckListeners(UUID presetId) {
+    if (!listeners.holds(presetId)) {
+      return;
+    }
+    catalogs.presetById(presetId)
+        .compose(p -> p.isEmpty() ? Future.succeededFuture(l -> false) : dispatcher.stillServed(p.get()))
+        .onSuccess(served -> listeners.recheck(presetId, served))
+        .onFailure(e -> LOG.debug("could not recheck the listen streams of preset {}: {}", presetId, e.getMessage()));
   }
 
   /** The 2026 listen streams of the preset that opted in to this kind of list change. */

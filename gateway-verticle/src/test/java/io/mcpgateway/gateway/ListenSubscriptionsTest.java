@@ -332,6 +332,30 @@ class ListenSubscriptionsTest {
   }
 
   @Test
+  void a_stream_whose_watched_uri_the_preset_no_longer_exposes_ends_gracefully() {
+    Preset edited = gw.preset(GatewayHarness.slug("edited"), Visibility.PUBLIC);
+    UpstreamServer server = gw.httpServer(GatewayHarness.slug("new"), modern.url(), Map.of());
+    gw.link(edited, server, List.of());
+    try (Listen watching = new Listen(gw, edited, 90, uris("new://doc/a"));
+        Listen tools = new Listen(gw, edited, 91, new JsonObject().put("toolsListChanged", true))) {
+      assertThat(watching.ack().getJsonArray("resourceSubscriptions")).containsExactly("new://doc/a");
+      tools.ack();
+      // Only doc/b stays visible through the preset.
+      gw.presets.upsertLink(gw.pool, edited.id(), server.id(), true, List.of(), List.of(), List.of("new://doc/b")).await();
+      gw.vertx.eventBus().publish(Addresses.PRESET_CHANGED, new PresetChanged(edited.id(), edited.slug(), Change.UPDATED).toJson());
+      Eventually.await("the closing result on the stream watching a hidden URI", WAIT, () -> watching.messages().stream()
+          .anyMatch(m -> Integer.valueOf(90).equals(m.getValue("id")) && m.getJsonObject("result") != null));
+      Eventually.await("the tool list change on the other stream", WAIT,
+          () -> !tools.received("notifications/tools/list_changed").isEmpty());
+      assertThat(tools.messages()).noneMatch(m -> m.containsKey("result"));
+      // Listening again: the hidden URI is no longer acknowledged, the visible one is.
+      try (Listen again = new Listen(gw, edited, 92, uris("new://doc/a", "new://doc/b"))) {
+        assertThat(again.ack().getJsonArray("resourceSubscriptions")).containsExactly("new://doc/b");
+      }
+    }
+  }
+
+  @Test
   void malformed_filters_and_too_many_uris_are_refused_with_invalid_params() {
     String[] many = IntStream.range(0, 101).mapToObj(i -> "test://many/" + i).toArray(String[]::new);
     try (Listen tooMany = new Listen(gw, both, 50, uris(many));

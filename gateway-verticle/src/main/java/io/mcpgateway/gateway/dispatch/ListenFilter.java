@@ -106,6 +106,21 @@ final class ListenFilter {
     });
   }
 
+  /**
+   * After the preset or one of its servers changed: whether a stream opened earlier is still served as it was
+   * acknowledged — every watched URI still routes to the same server and original URI, and that server still
+   * supports subscriptions. (An inactive preset serves nothing.)
+   */
+  Future<java.util.function.Predicate<Listening>> stillServed(Preset preset) {
+    if (!preset.active()) {
+      return Future.succeededFuture(l -> false);
+    }
+    return catalogs.features(preset).map(catalog -> listening -> listening.watches().stream().allMatch(w ->
+        catalog.resource(w.exposedUri())
+            .filter(route -> route.serverId().equals(w.serverId()) && route.original().equals(w.uri()))
+            .flatMap(route -> catalog.offer(route.serverId())).map(o -> o.subscribable()).orElse(false)));
+  }
+
   /** The stream ended: its upstream subscriptions are released (the last holder unsubscribes upstream). */
   void close(List<Watch> watches) {
     watches.forEach(w -> forwarder.unsubscribe(w.serverId(), w.uri()));

@@ -104,6 +104,11 @@ public final class McpDispatcher {
     return listens.open(preset, filter);
   }
 
+  /** Which listen streams of the preset, as it is now, are still served as they were acknowledged. */
+  public Future<java.util.function.Predicate<Listening>> stillServed(Preset preset) {
+    return listens.stillServed(preset);
+  }
+
   /** The listen stream ended: its upstream resource subscriptions are released. */
   public void stopListening(Listening listening) {
     listens.close(listening.watches());

@@ -132,6 +132,21 @@ public final class ListenStreams {
     l.response().write(event(notification));
   }
 
+  public boolean holds(UUID presetId) {
+    return open.values().stream().anyMatch(l -> l.presetId().equals(presetId));
+  }
+
+  /**
+   * The preset changed: its streams that are no longer served as acknowledged (a watched URI hidden or routed
+   * elsewhere) end gracefully, so their clients listen again and get a fresh acknowledgement. Returns how many.
+   */
+  public int recheck(UUID presetId, java.util.function.Predicate<Listening> stillServed) {
+    List<Listener> ending = open.values().stream()
+        .filter(l -> l.presetId().equals(presetId) && !stillServed.test(l.listening())).toList();
+    ending.forEach(this::end);
+    return ending.size();
+  }
+
   /** Ends the preset's streams gracefully (the preset was deleted or deactivated). */
   public void endPreset(UUID presetId) {
     List<Listener> ending = open.values().stream().filter(l -> l.presetId().equals(presetId)).toList();
