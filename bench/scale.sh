@@ -14,7 +14,7 @@ PARTS=${PARTS:-"instances cluster memory"}
 PG_URL=${MGW_BENCH_PG_URL:-postgresql://postgres@127.0.0.1:5432/test}
 REDIS_URL=${MGW_BENCH_REDIS_URL:-redis://127.0.0.1:6379}
 SCHEMA=bench_scale_$(date +%s)
-ADMIN=bench-admin-$RANDOM$RANDOM
+ADMIN=bench-admin-$(openssl rand -hex 16)   # the bootstrap key needs at least 32 characters
 KEY=$(openssl rand -base64 32)
 BENCH_JAR=bench/target/mcp-gateway-bench.jar
 GATEWAY_JAR=app/target/mcp-gateway.jar
@@ -39,7 +39,10 @@ gateway() {
     MGW_GATEWAY_INSTANCES="$instances" MGW_DATA_DIR="/tmp/mgw-bench-$name" "$@" \
     java -jar "$GATEWAY_JAR" > "/tmp/mgw-bench-$name.log" 2>&1 &
   GW_PID=$!; PIDS+=("$GW_PID")
-  until curl -sf "localhost:$http/ready" >/dev/null; do sleep 0.2; done
+  until curl -sf "localhost:$http/ready" >/dev/null; do
+    kill -0 "$GW_PID" 2>/dev/null || { echo "gateway $name exited:"; tail -3 "/tmp/mgw-bench-$name.log"; exit 1; }
+    sleep 0.2
+  done
 }
 stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
 

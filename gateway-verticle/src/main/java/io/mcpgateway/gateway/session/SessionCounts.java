@@ -13,10 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The session views the gateway instances of one node hold, per caller and in all, against the caps
- * ({@code MGW_SESSIONS_PER_CALLER}, {@code MGW_SESSIONS_PER_NODE}). Shared by the instances (thread-safe
- * counters); only {@code initialize} is refused at a cap, a view adopted for a session made elsewhere is counted
- * but never refused (its id is valid).
+ * The sessions the gateway instances of one node hold views of, per caller and in all, against the caps
+ * ({@code MGW_SESSIONS_PER_CALLER}, {@code MGW_SESSIONS_PER_NODE}). A session counts once however many instances
+ * hold a view of it (a client whose requests spread over several connections reaches several instances), so the
+ * caps mean sessions on every instance count. Shared by the instances (thread-safe); only {@code initialize} is
+ * refused at a cap, a view adopted for a session made elsewhere is counted but never refused (its id is valid).
  */
 public final class SessionCounts {
   private static final Logger LOG = LoggerFactory.getLogger(SessionCounts.class);
@@ -29,6 +30,8 @@ public final class SessionCounts {
   private final int perNode;
   private final ConcurrentHashMap<String, AtomicInteger> byCaller = new ConcurrentHashMap<>();
   private final AtomicInteger total = new AtomicInteger();
+  /** Views per session id on this node; a session is counted while it has one. */
+  private final ConcurrentHashMap<String, Integer> views = new ConcurrentHashMap<>();
 
   public SessionCounts(int perCaller, int perNode) {
     this.perCaller = perCaller;
@@ -40,7 +43,7 @@ public final class SessionCounts {
   }
 
   /** Counts a new session of {@code callerKey}, or fails: {@code RATE_LIMITED} at the caller's cap, {@code UNAVAILABLE} at the node's. */
-  void acquireNew(String callerKey, java.time.Duration idleTimeout) {
+  void acquireNew(String callerKey, String sessionId, java.time.Duration idleTimeout) {
     if (total.get() >= perNode) {
       LOG.warn("session limit of this node reached ({}); refusing new sessions", perNode);
       throw new GatewayException(ErrorCode.UNAVAILABLE, "this gateway node holds its maximum of " + perNode
@@ -53,21 +56,35 @@ public final class SessionCounts {
           + ", the limit; end unused ones with DELETE or let them go idle (" + idleTimeout.toMinutes() + " min)");
     }
     total.incrementAndGet();
+    views.put(sessionId, 1);
   }
 
-  /** Counts a view adopted from a token (never refused). */
-  void acquireAdopted(String callerKey) {
-    byCaller.computeIfAbsent(callerKey, k -> new AtomicInteger()).incrementAndGet();
-    total.incrementAndGet();
+  /** Counts a view adopted from a token (never refused); the session counts only if no other view holds it. */
+  void acquireAdopted(String callerKey, String sessionId) {
+    views.compute(sessionId, (id, n) -> {
+      if (n == null) {
+        byCaller.computeIfAbsent(callerKey, k -> new AtomicInteger()).incrementAndGet();
+        total.incrementAndGet();
+        return 1;
+      }
+      return n + 1;
+    });
   }
 
   void release(String callerKey) {
     byCaller.computeIfPresent(callerKey, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
   }
 
-  void releaseView(String callerKey) {
-    release(callerKey);
-    total.decrementAndGet();
+  /** One view of the session ended; the session stops counting with its node's last view. */
+  void releaseView(String callerKey, String sessionId) {
+    views.computeIfPresent(sessionId, (id, n) -> {
+      if (n > 1) {
+        return n - 1;
+      }
+      release(callerKey);
+      total.decrementAndGet();
+      return null;
+    });
   }
 
   /**

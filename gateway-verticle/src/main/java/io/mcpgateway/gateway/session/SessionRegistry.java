@@ -100,7 +100,7 @@ public final class SessionRegistry {
 
   /**
    * A new session; fails with {@code RATE_LIMITED} when the caller already holds {@code MGW_SESSIONS_PER_CALLER}
-   * session views on this node and with {@code UNAVAILABLE} when the node holds {@code MGW_SESSIONS_PER_NODE}.
+   * sessions with a view on this node and with {@code UNAVAILABLE} when the node holds {@code MGW_SESSIONS_PER_NODE}.
    */
   public Session create(UUID presetId, String presetSlug, String protocolVersion, String callerKey, JsonObject clientInfo) {
     return create(presetId, presetSlug, protocolVersion, callerKey, clientInfo, new JsonObject());
@@ -109,8 +109,8 @@ public final class SessionRegistry {
   /** {@code clientCapabilities}: as the client declared them in {@code initialize} (the relayed ones go in the id). */
   public Session create(UUID presetId, String presetSlug, String protocolVersion, String callerKey, JsonObject clientInfo,
       JsonObject clientCapabilities) {
-    counts.acquireNew(callerKey, idleTimeout);
     String id = tokens.issue(presetId, protocolVersion, callerKey, clientCapabilities);
+    counts.acquireNew(callerKey, id, idleTimeout);
     Session session = new Session(this, id, presetId, presetSlug, protocolVersion, callerKey, trimClientInfo(clientInfo));
     session.clientCapabilities(clientCapabilities);
     session.issuedAt(tokens.now());
@@ -135,7 +135,7 @@ public final class SessionRegistry {
   private Session drop(String id) {
     Session s = sessions.remove(id);
     if (s != null) {
-      counts.releaseView(s.callerKey());
+      counts.releaseView(s.callerKey(), id);
     }
     return s;
   }
@@ -167,7 +167,7 @@ public final class SessionRegistry {
       adopted.markInitialized();
       adopted.clientCapabilities(c.clientCapabilities());
       sessions.put(id, adopted);
-      counts.acquireAdopted(adopted.callerKey());
+      counts.acquireAdopted(adopted.callerKey(), id);
       return adopted;
     });
   }

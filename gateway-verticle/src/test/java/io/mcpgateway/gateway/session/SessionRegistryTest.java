@@ -24,10 +24,11 @@ class SessionRegistryTest {
   }
 
   private SessionCounts counts;
+  private SessionTokens tokens;
 
   private SessionRegistry registry(int perCaller, int perNode) {
     counts = new SessionCounts(perCaller, perNode);
-    var tokens = new SessionTokens(io.mcpgateway.model.crypto.SecretBox.fromBase64(io.mcpgateway.model.crypto.SecretBox.generateKey()),
+    tokens = new SessionTokens(io.mcpgateway.model.crypto.SecretBox.fromBase64(io.mcpgateway.model.crypto.SecretBox.generateKey()),
         Duration.ofHours(1), java.time.Clock.systemUTC());
     return OnContext.call(context, () -> new SessionRegistry(vertx, tokens, Duration.ofMinutes(5), SessionRegistry.DEFAULT_CLIENT_ANSWER_TIMEOUT, counts));
   }
@@ -74,6 +75,25 @@ class SessionRegistryTest {
     create(second, "caller");
     GatewayException e = catchThrowableOfType(GatewayException.class, () -> create(second, "caller"));
     assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED);
+  }
+
+  @Test
+  void a_session_seen_by_several_instances_counts_once_against_the_caps() {
+    SessionRegistry first = registry(2, 100);
+    SessionRegistry second = OnContext.call(context, () -> new SessionRegistry(vertx, tokens, Duration.ofMinutes(5),
+        SessionRegistry.DEFAULT_CLIENT_ANSWER_TIMEOUT, counts));
+    Session s = create(first, "caller");
+    assertThat(OnContext.call(context, () -> second.get(s.id()).isPresent())).isTrue();
+    assertThat(counts.of("caller")).as("two views, one session").isEqualTo(1);
+    assertThat(counts.total()).isEqualTo(1);
+    Session other = create(second, "caller");
+    assertThat(other).as("the caller holds 2 sessions, its cap, not 3 views").isNotNull();
+    GatewayException e = catchThrowableOfType(GatewayException.class, () -> create(first, "caller"));
+    assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED);
+    OnContext.call(context, () -> first.end(s.id()));
+    // The other instance drops its view when the ended message reaches it; then the session stops counting.
+    io.mcpgateway.testing.Eventually.await("the ended session to stop counting", Duration.ofSeconds(5),
+        () -> counts.of("caller") == 1);
   }
 
   @Test
