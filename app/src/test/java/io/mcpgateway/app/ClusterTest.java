@@ -50,6 +50,8 @@ class ClusterTest {
   private static String serverId;
   private static HttpFixtureServer asker;
   private static String askerId;
+  private static HttpFixtureServer watched;
+  private static String watchedId;
 
   @BeforeAll
   static void start() throws IOException {
@@ -75,6 +77,12 @@ class ClusterTest {
         .put("transport", "streamable_http").put("url", asker.url())).await();
     assertThat(askerServer.statusCode()).as(askerServer.bodyAsString()).isEqualTo(201);
     askerId = askerServer.bodyAsJsonObject().getString("id");
+    watched = HttpFixtureServer.withFeatures("watched", io.mcpgateway.testing.mcp.conformance.ConformanceFeatures::all);
+    HttpResponse<Buffer> watchedServer = api(a, HttpMethod.POST, "/servers").sendJsonObject(new JsonObject()
+        .put("slug", "watched-" + UUID.randomUUID().toString().substring(0, 6)).put("name", "Watched")
+        .put("transport", "streamable_http").put("url", watched.url())).await();
+    assertThat(watchedServer.statusCode()).as(watchedServer.bodyAsString()).isEqualTo(201);
+    watchedId = watchedServer.bodyAsJsonObject().getString("id");
   }
 
   @AfterAll
@@ -91,6 +99,9 @@ class ClusterTest {
     upstream.close();
     if (asker != null) {
       asker.close();
+    }
+    if (watched != null) {
+      watched.close();
     }
     TestServices.dropSchema(schema);
   }
@@ -340,6 +351,31 @@ class ClusterTest {
 
   @Test
   @Order(7)
+  void a_resource_subscription_taken_on_a_reaches_the_get_stream_on_b_and_an_unsubscribe_on_b_releases_it() {
+    JsonObject preset = api(a, HttpMethod.POST, "/presets").sendJsonObject(new JsonObject()
+        .put("slug", "watch-" + UUID.randomUUID().toString().substring(0, 6)).put("name", "Watch").put("visibility", "public"))
+        .await().bodyAsJsonObject();
+    assertThat(api(a, HttpMethod.PUT, "/presets/" + preset.getString("id") + "/servers/" + watchedId)
+        .sendJsonObject(new JsonObject().put("allowedToolNames", new JsonArray())).await().statusCode()).isEqualTo(200);
+    String slug = preset.getString("slug");
+    String session = initialize(a, slug);
+    StringBuffer events = stream(b, slug, session);
+    JsonObject uri = new JsonObject().put("uri", "test://watched-resource");
+    HttpResponse<Buffer> subscribed = post(a, slug, session, new JsonObject().put("jsonrpc", "2.0").put("id", 2)
+        .put("method", "resources/subscribe").put("params", uri));
+    assertThat(subscribed.statusCode()).as(subscribed.bodyAsString()).isEqualTo(200);
+    assertThat(subscribed.bodyAsJsonObject().containsKey("result")).as(subscribed.bodyAsString()).isTrue();
+    watched.resourceUpdated("test://watched-resource");
+    Eventually.await("the update on B's GET stream", Duration.ofSeconds(10),
+        () -> events.toString().contains("notifications/resources/updated"));
+    assertThat(post(b, slug, session, new JsonObject().put("jsonrpc", "2.0").put("id", 3)
+        .put("method", "resources/unsubscribe").put("params", uri)).statusCode()).isEqualTo(200);
+    Eventually.await("the upstream subscription released by the unsubscribe on B", Duration.ofSeconds(10),
+        () -> watched.received("resources/unsubscribe"));
+  }
+
+  @Test
+  @Order(8)
   void when_a_node_dies_its_sessions_go_on_through_the_other() {
     String slug = preset("survive", null).getString("slug");
     String session = initialize(a, slug);
