@@ -350,6 +350,48 @@ class ClusterTest {
   }
 
   @Test
+  @Order(6)
+  void a_2026_callers_retry_on_b_answers_the_sampling_request_held_on_a() throws Exception {
+    JsonObject preset = api(a, HttpMethod.POST, "/presets").sendJsonObject(new JsonObject()
+        .put("slug", "held-" + UUID.randomUUID().toString().substring(0, 6)).put("name", "Held").put("visibility", "public"))
+        .await().bodyAsJsonObject();
+    assertThat(api(a, HttpMethod.PUT, "/presets/" + preset.getString("id") + "/servers/" + askerId)
+        .sendJsonObject(new JsonObject().put("allowedToolNames", new JsonArray())).await().statusCode()).isEqualTo(200);
+    String slug = preset.getString("slug");
+    var http = java.net.http.HttpClient.newHttpClient();
+    java.util.function.BiFunction<GatewayProcess, JsonObject, JsonObject> call = (node, extra) -> {
+      JsonObject params = new JsonObject().put("name", "sample").put("arguments", new JsonObject().put("prompt", "roam"))
+          .put("_meta", new JsonObject().put("io.modelcontextprotocol/protocolVersion", "2026-07-28")
+              .put("io.modelcontextprotocol/clientCapabilities", new JsonObject().put("sampling", new JsonObject())))
+          .mergeIn(extra);
+      try {
+        var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                + node.gatewayPort() + "/mcp/" + slug)).timeout(Duration.ofSeconds(20))
+            .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+            .header("MCP-Protocol-Version", "2026-07-28").header("Mcp-Method", "tools/call").header("Mcp-Name", "sample")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(new JsonObject().put("jsonrpc", "2.0")
+                .put("id", UUID.randomUUID().toString()).put("method", "tools/call").put("params", params).encode()))
+            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return new JsonObject(response.body()).getJsonObject("result");
+      } catch (java.io.IOException | InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    // A stateless caller: node A holds the upstream's pending sampling request and says input_required ...
+    JsonObject asked = call.apply(a, new JsonObject());
+    assertThat(asked.getString("resultType")).as(asked.encode()).isEqualTo("input_required");
+    String key = asked.getJsonObject("inputRequests").fieldNames().iterator().next();
+    assertThat(asked.getJsonObject("inputRequests").getJsonObject(key).getString("method")).isEqualTo("sampling/createMessage");
+    // ... and the retry reaches node B, which forwards it over the clustered bus to the instance of A holding the call.
+    JsonObject done = call.apply(b, new JsonObject().put("requestState", asked.getString("requestState"))
+        .put("inputResponses", new JsonObject().put(key, new JsonObject().put("role", "assistant").put("model", "b-model")
+            .put("content", new JsonObject().put("type", "text").put("text", "retried on b")))));
+    assertThat(done.getString("resultType")).as(done.encode()).isEqualTo("complete");
+    assertThat(done.getJsonArray("content").getJsonObject(0).getString("text")).isEqualTo("asker:sampled: retried on b by b-model");
+  }
+
+  @Test
   @Order(7)
   void a_resource_subscription_taken_on_a_reaches_the_get_stream_on_b_and_an_unsubscribe_on_b_releases_it() {
     JsonObject preset = api(a, HttpMethod.POST, "/presets").sendJsonObject(new JsonObject()

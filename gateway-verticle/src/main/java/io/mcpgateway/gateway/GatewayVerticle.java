@@ -3,6 +3,8 @@ package io.mcpgateway.gateway;
 import io.mcpgateway.config.GatewayConfig;
 import io.mcpgateway.gateway.auth.ProtectedResourceMetadata;
 import io.mcpgateway.gateway.catalog.CatalogService;
+import io.mcpgateway.gateway.dispatch.HeldCallStates;
+import io.mcpgateway.gateway.dispatch.HeldCalls;
 import io.mcpgateway.gateway.dispatch.McpDispatcher;
 import io.mcpgateway.gateway.endpoint.ListenStreams;
 import io.mcpgateway.gateway.endpoint.ModernHttpEndpoint;
@@ -98,6 +100,7 @@ public final class GatewayVerticle extends VerticleBase {
   /** Names this instance's entries in the node-local circuit map (instances of one deployment share its id). */
   private final String instanceId = UUID.randomUUID().toString();
   private SessionRegistry sessions;
+  private HeldCalls heldCalls;
   private ListenStreams listeners;
   private CatalogService catalogs;
   private McpDispatcher dispatcher;
@@ -136,7 +139,8 @@ public final class GatewayVerticle extends VerticleBase {
         SessionRegistry.DEFAULT_CLIENT_ANSWER_TIMEOUT, shared.sessionCounts(), shared.endedSessions());
     // A session's own upstream sessions (it declared sampling, elicitation or roots) end with its view here.
     sessions.onEnded(s -> upstreams.release(s.id()));
-    dispatcher = new McpDispatcher(vertx, catalogs, upstreams, sessions);
+    heldCalls = new HeldCalls(vertx, new HeldCallStates(node.secrets(), Clock.systemUTC()), instanceId);
+    dispatcher = new McpDispatcher(vertx, catalogs, upstreams, sessions, heldCalls);
     listeners = new ListenStreams(vertx, dispatcher::stopListening);
     var endpoint = new StreamableHttpEndpoint(dispatcher, sessions, config.callerLimits().maxBatchSize(),
         new ModernHttpEndpoint(dispatcher, listeners));
@@ -383,6 +387,9 @@ public final class GatewayVerticle extends VerticleBase {
           if (sessions != null) {
             sessions.close();
           }
+          if (heldCalls != null) {
+            heldCalls.close();
+          }
           if (guard != null) {
             guard.close();
           }
@@ -407,6 +414,13 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<Integer> listenStreams() {
     io.vertx.core.Promise<Integer> size = io.vertx.core.Promise.promise();
     context.runOnContext(v -> size.complete(listeners.size()));
+    return size.future();
+  }
+
+  /** How many calls this instance holds for modern callers' input (2025-era upstreams waiting); read on its loop. */
+  public Future<Integer> heldCalls() {
+    io.vertx.core.Promise<Integer> size = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> size.complete(heldCalls.size()));
     return size.future();
   }
 

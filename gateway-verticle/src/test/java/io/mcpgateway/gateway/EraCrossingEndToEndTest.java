@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mcpgateway.model.preset.Preset;
 import io.mcpgateway.model.preset.Visibility;
+import io.mcpgateway.testing.mcp.FixtureTools;
 import io.mcpgateway.testing.mcp.HttpFixtureServer;
 import io.mcpgateway.testing.mcp.modern.ModernFixtureServer;
 import io.mcpgateway.testing.mcp.modern.NodePackages;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Real clients of both eras against one preset joining a 2025-era upstream (Java SDK) and a 2026-era upstream
- * (TypeScript SDK v2): the TypeScript SDK v2 client pinned to 2026-07-28 and the Java SDK client (2025-11-25).
+ * (TypeScript SDK v2): the TypeScript SDK v2 client pinned to 2026-07-28 and the Java SDK client (2025-11-25), with
+ * one elicitation crossing the eras in each direction.
  */
 class EraCrossingEndToEndTest {
   private static GatewayHarness gw;
@@ -36,10 +38,14 @@ class EraCrossingEndToEndTest {
   @BeforeAll
   static void start() {
     gw = new GatewayHarness("eras", new JsonObject());
-    legacy = HttpFixtureServer.streamable("old");
+    legacy = HttpFixtureServer.streamable("old", json -> {
+      var tools = new ArrayList<>(FixtureTools.standard(json, "old:"));
+      tools.addAll(FixtureTools.clientFeatures(json, "old:"));
+      return tools;
+    });
     modern = ModernFixtureServer.start("new");
     preset = gw.preset(GatewayHarness.slug("eras"), Visibility.PUBLIC);
-    gw.link(preset, gw.httpServer(GatewayHarness.slug("old"), legacy.url(), Map.of()), List.of("echo", "add"));
+    gw.link(preset, gw.httpServer(GatewayHarness.slug("old"), legacy.url(), Map.of()), List.of("echo", "add", "elicit_then_sample"));
     gw.link(preset, gw.httpServer(GatewayHarness.slug("new"), modern.url(), Map.of()), List.of());
   }
 
@@ -81,6 +87,14 @@ class EraCrossingEndToEndTest {
     assertThat(text(lines.get(3))).isEqualTo("new: hi");
     // the 2026 upstream's input_required reached the 2026 client through the gateway; its retry completed upstream
     assertThat(text(lines.get(4))).isEqualTo("confirm deploy: accept {\"ok\":true,\"name\":\"Ada\"}");
+  }
+
+  @Test
+  void a_2025_upstreams_elicitation_and_sampling_reach_the_typescript_v2_client_as_input_required_rounds() throws Exception {
+    // The Java SDK upstream asks its client (elicitation/create, then sampling/createMessage) on its open connection;
+    // the gateway holds the call and hands each request to the 2026 client as input_required, whose retries answer it.
+    List<JsonObject> lines = modernClient("elicit_then_sample", "{\"message\":\"Who are you?\",\"ms\":0}");
+    assertThat(text(lines.get(2))).isEqualTo("old:elicited accept {ok=true, name=Ada}, then sampled Paris by test-model");
   }
 
   @Test

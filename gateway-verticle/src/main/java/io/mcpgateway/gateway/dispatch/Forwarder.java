@@ -66,6 +66,32 @@ final class Forwarder {
     });
   }
 
+  /**
+   * A modern caller's request that a 2025-era upstream may answer with requests of its own: it runs on an upstream
+   * session of its own declaring {@code declared} ({@link ModernCaller}), and each upstream request becomes an
+   * {@code input_required} round of the returned {@link HeldCall} (its retries come through
+   * {@link HeldCalls#resume}). {@code onEnd} hears the final outcome once.
+   */
+  Future<JsonObject> hold(Exchange ex, HeldCalls held, UpstreamServer server, String exposedName, String method,
+      JsonObject params, JsonObject declared, java.util.function.Consumer<io.vertx.core.AsyncResult<JsonObject>> onEnd) {
+    HeldCall call = held.open(ex.caller(), ex.preset().id(), exposedName, upstreams.callTimeout(server), onEnd);
+    HeldCall.Waiter first = HeldCall.Waiter.of(ex.channel(), params.getValue("_meta") instanceof JsonObject m ? m : null);
+    UpstreamCall upstream = upstreams.call(server, method, params, ModernCaller.of(ex.caller(), declared), call.relay());
+    Future<JsonObject> exposed = upstream.result().compose(r -> ResultUris.expose(catalogs, ex.preset(), server.id(), r));
+    ex.onCancel(reason -> call.clientGone(first, reason));
+    return call.start(new UpstreamCall() {
+      @Override
+      public Future<JsonObject> result() {
+        return exposed;
+      }
+
+      @Override
+      public void cancel(String reason) {
+        upstream.cancel(reason);
+      }
+    }, first);
+  }
+
   private UpstreamCall start(Exchange ex, Object requestId, UpstreamServer server, String method, JsonObject params,
       CallRelay relay) {
     UpstreamCall call = upstreams.call(server, method, params, ex.session(), relay);

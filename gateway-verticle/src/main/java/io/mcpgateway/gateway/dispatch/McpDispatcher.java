@@ -32,11 +32,20 @@ public final class McpDispatcher {
   private final ListenFilter listens;
 
   public McpDispatcher(Vertx vertx, CatalogService catalogs, Upstreams upstreams, SessionRegistry sessions) {
+    this(vertx, catalogs, upstreams, sessions, null);
+  }
+
+  /**
+   * {@code held}: where this instance holds modern callers' calls while 2025-era upstreams wait for their input
+   * (null: such upstream requests are refused).
+   */
+  public McpDispatcher(Vertx vertx, CatalogService catalogs, Upstreams upstreams, SessionRegistry sessions,
+      HeldCalls held) {
     this.upstreams = upstreams;
     this.catalogs = catalogs;
     this.sessions = sessions;
     Forwarder forwarder = new Forwarder(catalogs, upstreams);
-    this.tools = new ToolMethods(catalogs, forwarder, new ToolCallRecorder(vertx));
+    this.tools = new ToolMethods(catalogs, forwarder, new ToolCallRecorder(vertx), held);
     this.prompts = new PromptMethods(catalogs, forwarder);
     this.resources = new ResourceMethods(vertx, catalogs, forwarder, sessions);
     this.completions = new CompletionMethods(catalogs, forwarder);

@@ -19,11 +19,14 @@ final class ToolMethods {
   private final CatalogService catalogs;
   private final Forwarder forwarder;
   private final ToolCallRecorder recorder;
+  /** Null: a 2025-era upstream's requests during a modern caller's call are refused (no instance to hold them). */
+  private final HeldCalls held;
 
-  ToolMethods(CatalogService catalogs, Forwarder forwarder, ToolCallRecorder recorder) {
+  ToolMethods(CatalogService catalogs, Forwarder forwarder, ToolCallRecorder recorder, HeldCalls held) {
     this.catalogs = catalogs;
     this.forwarder = forwarder;
     this.recorder = recorder;
+    this.held = held;
   }
 
   Future<JsonObject> list(Exchange ex, JsonObject params) {
@@ -52,6 +55,10 @@ final class ToolMethods {
     Object meta = params.getValue("_meta");
     Preset preset = ex.preset();
     Caller caller = ex.caller();
+    if (ex.session() == null && held != null && HeldCallStates.ours(params.getValue("requestState"))) {
+      // The retry of a call the gateway holds for a 2025-era upstream: answered where it is held.
+      return held.resume(ex, name, params);
+    }
     return catalogs.catalog(preset).compose(catalog -> {
       Optional<ExposedTool> tool = catalog.find(name);
       if (tool.isEmpty()) {
@@ -76,6 +83,14 @@ final class ToolMethods {
           if (params.containsKey(retry)) {
             forwarded.put(retry, params.getValue(retry));
           }
+        }
+        JsonObject declared = ex.session() == null && held != null
+            ? ModernCaller.declared(meta instanceof JsonObject m ? m : null) : new JsonObject();
+        if (!declared.isEmpty()) {
+          // A modern caller that can be asked: a 2025-era upstream's requests become input_required rounds.
+          return forwarder.hold(ex, held, server.get(), tool.get().name(), "tools/call", forwarded, declared,
+              ar -> recorder.record(preset, tool.get(), caller, System.nanoTime() - started,
+                  outcome(ar.succeeded() ? ar.result() : null, ar.cause())));
         }
         return forwarder.forward(ex, id, server.get(), "tools/call", forwarded).andThen(ar -> {
           recorder.record(preset, tool.get(), caller, System.nanoTime() - started,

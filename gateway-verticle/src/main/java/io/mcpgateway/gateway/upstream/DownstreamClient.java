@@ -25,6 +25,16 @@ public interface DownstreamClient {
   /** A server notification not tied to a call in flight (a log message, {@code notifications/elicitation/complete}). */
   void notification(JsonObject notification);
 
+  /**
+   * True for a caller whose every call needs an upstream session of its own while it runs (a 2026-07-28 caller,
+   * which has no session: two of its calls in flight at once must not share an upstream session, or over stdio
+   * and legacy SSE an upstream's request could not be told apart). The pool then keys sessions by
+   * {@link #sessionId()} plus a number and reuses one only once it has no call in flight.
+   */
+  default boolean exclusive() {
+    return false;
+  }
+
   /** What the gateway declares upstream for this client: exactly the relayed capabilities it declared. */
   static JsonObject relayedCapabilities(JsonObject declared) {
     JsonObject out = new JsonObject();

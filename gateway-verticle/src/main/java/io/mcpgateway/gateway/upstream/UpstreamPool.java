@@ -360,11 +360,16 @@ public final class UpstreamPool implements Upstreams {
   }
 
   @Override
+  public Duration callTimeout(UpstreamServer server) {
+    return server.toolCallTimeout().orElse(settings.toolCallTimeout());
+  }
+
+  @Override
   public UpstreamCall call(UpstreamServer server, String method, JsonObject params, DownstreamClient client,
       CallRelay relay) {
     Entry e = entry(server);
     Slot slot = slotFor(e, client);
-    Duration timeout = server.toolCallTimeout().orElse(settings.toolCallTimeout());
+    Duration timeout = callTimeout(server);
     // One deadline from now covers connecting, the handshake and the call: a slow connect eats into the call.
     long deadline = System.nanoTime() + timeout.toNanos();
     var call = new PooledCall();
@@ -388,6 +393,9 @@ public final class UpstreamPool implements Upstreams {
     if (client == null || DownstreamClient.relayedCapabilities(client.capabilities()).isEmpty()) {
       return e.shared;
     }
+    if (client.exclusive()) {
+      return exclusiveSlot(e, client);
+    }
     Slot slot = e.isolated.get(client.sessionId());
     if (slot == null) {
       if (e.isolated.size() >= settings.maxIsolatedPerServer()) {
@@ -405,6 +413,34 @@ public final class UpstreamPool implements Upstreams {
     }
     slot.lastUsed = System.nanoTime();
     return slot;
+  }
+
+  /**
+   * An upstream session for one call of an {@link DownstreamClient#exclusive} caller: the first of its sessions
+   * ({@code sessionId #0}, {@code #1} ...) with no call in flight, else a new one (within the same bound). A modern
+   * server needs none: it reads the caller's capabilities from each request's {@code _meta}.
+   */
+  private Slot exclusiveSlot(Entry e, DownstreamClient client) {
+    if (e.era == McpClientConnection.Era.MODERN) {
+      return e.shared;
+    }
+    for (int i = 0; ; i++) {
+      String key = client.sessionId() + " #" + i;
+      Slot slot = e.isolated.get(key);
+      if (slot == null) {
+        if (e.isolated.size() >= settings.maxIsolatedPerServer()) {
+          LOG.warn("upstream {} has {} isolated sessions already (the maximum); a call of {} shares the connection "
+              + "that declares no client capabilities", e.server.slug(), e.isolated.size(), shortId(client.sessionId()));
+          return e.shared;
+        }
+        slot = new Slot(client);
+        e.isolated.put(key, slot);
+      }
+      if (slot.inFlight == 0) {
+        slot.lastUsed = System.nanoTime();
+        return slot;
+      }
+    }
   }
 
   private static String shortId(String sessionId) {

@@ -46,6 +46,11 @@ public interface Upstreams {
    */
   UpstreamCall call(UpstreamServer server, String method, JsonObject params, DownstreamClient client, CallRelay relay);
 
+  /** How long a call to the server may take (its own tool-call timeout, else the gateway's). */
+  default java.time.Duration callTimeout(UpstreamServer server) {
+    return server.toolCallTimeout().orElse(java.time.Duration.ofSeconds(30));
+  }
+
   /** The downstream session ended: close the upstream sessions it owned. */
   default void release(String sessionId) {}
 

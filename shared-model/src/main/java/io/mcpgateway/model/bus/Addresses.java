@@ -36,6 +36,15 @@ public final class Addresses {
    * that session to that URI drops it (and its upstream subscription when no other session needs it).
    */
   public static final String SESSION_SUBSCRIPTION = "mgw.session.subscription";
+  /**
+   * Prefix of each gateway instance's own address (+ its instance id): request {@code {v, op: "resume", state,
+   * caller, inputResponses, meta, messages}} → {@code {result} | {error} | {failure, message}}: a 2026-07-28 retry of
+   * a call held there (a 2025-era upstream waiting for the caller's input) that landed on another instance or node;
+   * send {@code {v, op: "cancel", messages, reason}}: the retry's stream closed there.
+   */
+  public static final String HELD_CALLS = "mgw.held.";
+  /** Prefix of a forwarded retry's reply address: the held call's progress and log messages for that retry. */
+  public static final String HELD_CALL_MESSAGES = "mgw.held.messages.";
   /** send {@link ToolCallRecorded}: the metrics verticle stores it. */
   public static final String TOOL_CALL_RECORDED = "mgw.metrics.toolcall";
 

@@ -53,7 +53,9 @@ public final class FixtureTools {
    * Tools that ask the calling client (MCP client features): {@code sample {prompt}} sends
    * {@code sampling/createMessage} and answers "{prefix}sampled: {text} by {model}"; {@code elicit {message}} a
    * form {@code elicitation/create} (one string field {@code name}) → "{prefix}elicited: {action} {content}";
-   * {@code elicit_url {url}} a URL-mode one → "{prefix}url: {action}"; {@code roots} sends {@code roots/list} →
+   * {@code elicit_url {url}} a URL-mode one → "{prefix}url: {action}"; {@code elicit_then_sample {message, ms}} the
+   * form elicitation, then after {@code ms} a sampling request → "{prefix}elicited {action} {content}, then sampled
+   * {text} by {model}"; {@code roots} sends {@code roots/list} →
    * "{prefix}roots: {uri,...}". A client that did not declare the capability gets the SDK's error as a tool error.
    */
   public static List<SyncToolSpecification> clientFeatures(McpJsonMapper json, String prefix) {
@@ -79,6 +81,20 @@ public final class FixtureTools {
           McpSchema.ElicitResult answer = ex.createElicitation(McpSchema.ElicitUrlRequest.builder(
               "Please open the page", String.valueOf(req.arguments().get("url")), "elicitation-1").build());
           return text(prefix + "url: " + answer.action().name().toLowerCase());
+        })));
+    tools.add(tool(json, "elicit_then_sample", "Asks the user, waits ms, then asks the client's model",
+        "{\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"ms\":{\"type\":\"number\"}}}",
+        (ex, req) -> asking(() -> {
+          McpSchema.ElicitResult asked = ex.createElicitation(McpSchema.ElicitFormRequest.builder(
+              String.valueOf(req.arguments().get("message")), java.util.Map.of("type", "object",
+                  "properties", java.util.Map.of("name", java.util.Map.of("type", "string")))).build());
+          sleep((long) number(req.arguments().getOrDefault("ms", 0)));
+          McpSchema.CreateMessageResult sampled = ex.createMessage(McpSchema.CreateMessageRequest.builder()
+              .messages(List.of(new McpSchema.SamplingMessage(McpSchema.Role.USER,
+                  new McpSchema.TextContent("capital of France?")))).maxTokens(50).build());
+          String text = sampled.content() instanceof McpSchema.TextContent t ? t.text() : String.valueOf(sampled.content());
+          return text(prefix + "elicited " + asked.action().name().toLowerCase() + " " + asked.content() + ", then sampled "
+              + text + " by " + sampled.model());
         })));
     tools.add(tool(json, "roots", "Lists the client's roots", "{\"type\":\"object\"}",
         (ex, req) -> asking(() -> text(prefix + "roots: " + String.join(",",
