@@ -187,10 +187,12 @@ final class HeldCall {
   void clientGone(Waiter w, String reason) {
     if (waiter == w && !ended) {
       waiter = null;
-      end(new GatewayException(ErrorCode.INVALID_INPUT, "cancelled: " + reason));
+      GatewayException cancelled = new GatewayException(ErrorCode.INVALID_INPUT, "cancelled: " + reason);
+      end(cancelled);
       if (upstream != null) {
         upstream.cancel(reason);
       }
+      w.answer().tryFail(cancelled); // nobody reads it, but what waits on it (a forwarded retry's reply) is released
     }
   }
 

@@ -398,13 +398,10 @@ public final class UpstreamPool implements Upstreams {
     }
     Slot slot = e.isolated.get(client.sessionId());
     if (slot == null) {
-      if (e.isolated.size() >= settings.maxIsolatedPerServer()) {
-        LOG.warn("upstream {} has {} isolated sessions already (the maximum); session {} shares the connection that "
-            + "declares no client capabilities", e.server.slug(), e.isolated.size(), shortId(client.sessionId()));
+      slot = newIsolated(e, client.sessionId(), client);
+      if (slot == null) {
         return e.shared;
       }
-      slot = new Slot(client);
-      e.isolated.put(client.sessionId(), slot);
     } else if (slot.owner != client) {
       slot.owner = client;
       if (open(slot)) {
@@ -428,19 +425,28 @@ public final class UpstreamPool implements Upstreams {
       String key = client.sessionId() + " #" + i;
       Slot slot = e.isolated.get(key);
       if (slot == null) {
-        if (e.isolated.size() >= settings.maxIsolatedPerServer()) {
-          LOG.warn("upstream {} has {} isolated sessions already (the maximum); a call of {} shares the connection "
-              + "that declares no client capabilities", e.server.slug(), e.isolated.size(), shortId(client.sessionId()));
+        slot = newIsolated(e, key, client);
+        if (slot == null) {
           return e.shared;
         }
-        slot = new Slot(client);
-        e.isolated.put(key, slot);
       }
       if (slot.inFlight == 0) {
         slot.lastUsed = System.nanoTime();
         return slot;
       }
     }
+  }
+
+  /** A new isolated session slot under {@code key}, or null past {@code maxIsolatedPerServer} (warned). */
+  private Slot newIsolated(Entry e, String key, DownstreamClient client) {
+    if (e.isolated.size() >= settings.maxIsolatedPerServer()) {
+      LOG.warn("upstream {} has {} isolated sessions already (the maximum); a call of {} shares the connection that "
+          + "declares no client capabilities", e.server.slug(), e.isolated.size(), shortId(client.sessionId()));
+      return null;
+    }
+    Slot slot = new Slot(client);
+    e.isolated.put(key, slot);
+    return slot;
   }
 
   private static String shortId(String sessionId) {
