@@ -109,6 +109,25 @@ class SubscriptionsAcrossInstancesTest {
   }
 
   @Test
+  void concurrent_subscribes_of_one_session_on_two_instances_converge_on_one_holder() throws Exception {
+    String session = session();
+    long subscribed = upstreamCount("resources/subscribe");
+    long unsubscribed = upstreamCount("resources/unsubscribe");
+    for (int round = 0; round < 3; round++) {
+      int id = 50 + 2 * round;
+      var one = java.util.concurrent.CompletableFuture.runAsync(() -> request(session, id, "resources/subscribe"));
+      var two = java.util.concurrent.CompletableFuture.runAsync(() -> request(session, id + 1, "resources/subscribe"));
+      one.get(20, java.util.concurrent.TimeUnit.SECONDS);
+      two.get(20, java.util.concurrent.TimeUnit.SECONDS);
+      Eventually.await("one holder after round " + round, Duration.ofSeconds(10), () -> upstreamCount("resources/subscribe")
+          - subscribed - (upstreamCount("resources/unsubscribe") - unsubscribed) == 1);
+    }
+    request(session, 60, "resources/unsubscribe");
+    Eventually.await("released", Duration.ofSeconds(10), () -> upstreamCount("resources/subscribe") - subscribed
+        == upstreamCount("resources/unsubscribe") - unsubscribed);
+  }
+
+  @Test
   void a_subscription_is_taken_again_when_the_upstream_restarts_and_forgets_its_session() {
     String session = session();
     StringBuilder stream = new StringBuilder();
