@@ -334,7 +334,9 @@ class ClusterTest {
     var call = http.send(post.apply(a, new JsonObject().put("jsonrpc", "2.0").put("id", 2).put("method", "tools/call")
             .put("params", new JsonObject().put("name", "sample").put("arguments", new JsonObject().put("prompt", "roam"))))
         .header("Mcp-Session-Id", session).build(), java.net.http.HttpResponse.BodyHandlers.ofLines());
-    var events = call.body().filter(l -> l.startsWith("data: ")).map(l -> new JsonObject(l.substring(6))).iterator();
+    // The stream's priming event (an id, empty data) carries no message.
+    var events = call.body().filter(l -> l.startsWith("data: ") && !l.substring(6).isBlank())
+        .map(l -> new JsonObject(l.substring(6))).iterator();
     JsonObject asked = events.next();
     assertThat(asked.getString("method")).isEqualTo("sampling/createMessage");
     // The client's answer reaches node B.

@@ -109,8 +109,9 @@ public final class LoadGenerator {
 
   private static JsonObject parse(Buffer b) {
     String s = b.toString();
-    if (s.startsWith("event:") || s.startsWith("data:")) {
-      s = s.substring(s.indexOf("data:") + 5).trim();
+    if (!s.startsWith("{")) { // an SSE reply: the response is its last event with data (a priming event has none)
+      s = s.lines().filter(l -> l.startsWith("data:") && !l.substring(5).isBlank()).reduce((x, y) -> y)
+          .map(l -> l.substring(5).trim()).orElse("{}");
     }
     return new JsonObject(s);
   }

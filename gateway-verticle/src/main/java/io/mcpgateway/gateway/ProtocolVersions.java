@@ -35,6 +35,14 @@ public final class ProtocolVersions {
     return !"2025-03-26".equals(version) && !"2024-11-05".equals(version);
   }
 
+  /**
+   * 2025-11-25 transports §Sending Messages, 6: an SSE stream starts with a priming event (an id, empty data).
+   * Earlier versions did not have it, and their clients may try to parse the empty data as a message.
+   */
+  public static boolean primesStreams(String version) {
+    return "2025-11-25".equals(version);
+  }
+
   /** JSON-RPC batches exist only in 2025-03-26 (removed in 2025-06-18). */
   public static boolean allowsBatches(String version) {
     return "2025-03-26".equals(version);

@@ -255,7 +255,9 @@ class ClientFeaturesEndToEndTest {
             .put("params", new JsonObject().put("name", "sample").put("arguments", new JsonObject().put("prompt", "wire"))))
         .header("Mcp-Session-Id", session).build(), java.net.http.HttpResponse.BodyHandlers.ofLines());
     assertThat(call.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
-    var events = call.body().filter(l -> l.startsWith("data: ")).map(l -> new JsonObject(l.substring(6))).iterator();
+    // The stream's priming event (an id, empty data) carries no message.
+    var events = call.body().filter(l -> l.startsWith("data: ") && !l.substring(6).isBlank())
+        .map(l -> new JsonObject(l.substring(6))).iterator();
     JsonObject asked = events.next();
     assertThat(asked.getString("method")).isEqualTo("sampling/createMessage");
     Object gatewayId = asked.getValue("id");

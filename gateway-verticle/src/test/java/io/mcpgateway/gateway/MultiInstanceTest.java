@@ -39,7 +39,7 @@ class MultiInstanceTest {
     gw = new GatewayHarness("instances", new JsonObject(), INSTANCES);
     upstream = HttpFixtureServer.streamable("up");
     preset = gw.preset(GatewayHarness.slug("multi"), Visibility.PUBLIC);
-    gw.link(preset, gw.httpServer(GatewayHarness.slug("up"), upstream.url(), Map.of()), List.of("echo", "slow"));
+    gw.link(preset, gw.httpServer(GatewayHarness.slug("up"), upstream.url(), Map.of()), List.of("echo", "slow", "progress"));
   }
 
   @AfterAll
@@ -119,5 +119,55 @@ class MultiInstanceTest {
         .anyMatch(r -> "notifications/cancelled".equals(r.jsonRpcMethod()) && r.body().contains("stopped elsewhere")));
     Eventually.await("the cancelled call to end", Duration.ofSeconds(5), () -> answer.get() != null);
     assertThat(Duration.ofNanos(System.nanoTime() - cancelledAt)).isLessThan(Duration.ofSeconds(5));
+  }
+
+  /**
+   * A client that lost a POST reply's stream resumes it with a GET that lands on another instance than the one
+   * running the call (connections go round-robin): that instance gets the events over the event bus and follows
+   * the stream to its response. A lost GET stream resumed elsewhere goes on there.
+   */
+  @Test
+  void a_stream_lost_on_one_instance_is_resumed_through_another() {
+    SseClient http = new SseClient(gw.vertx, gw.port(), "/mcp/" + preset.slug());
+    String session = http.initialize("2025-11-25");
+    java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
+    gw.vertx.eventBus().addOutboundInterceptor(dc -> {
+      if (dc.message().address().startsWith(Addresses.SESSION_REPLAY)) {
+        polls.incrementAndGet();
+      }
+      dc.next();
+    });
+    SseClient.Exchange call = http.post(session, SseClient.call(40, "progress", new JsonObject().put("steps", 80)))
+        .awaitEvents(4);
+    List<SseClient.Event> before = call.events();
+    call.drop();
+    SseClient.Event last = before.get(before.size() - 1);
+
+    SseClient.Exchange resumed = http.get(session, last.id()).awaitEnd();
+    assertThat(resumed.status()).isEqualTo(200);
+    List<SseClient.Event> rest = resumed.events();
+    assertThat(polls.get()).as("the events came over the event bus from the instance running the call").isPositive();
+    assertThat(rest).isNotEmpty().allSatisfy(e -> assertThat(e.stream()).isEqualTo(last.stream()));
+    for (int i = 0; i < rest.size(); i++) {
+      assertThat(rest.get(i).seq()).isEqualTo(last.seq() + 1 + i);
+    }
+    JsonObject response = rest.get(rest.size() - 1).message();
+    assertThat(response.getValue("id")).isEqualTo(40);
+    assertThat(response.containsKey("result")).isTrue();
+    long progress = java.util.stream.Stream.concat(before.stream(), rest.stream())
+        .filter(e -> e.data() != null && e.data().contains("notifications/progress")).count();
+    assertThat(progress).isEqualTo(80);
+
+    SseClient.Exchange listening = http.get(session, null).awaitEvents(1);
+    SseClient.Event priming = listening.events().get(0);
+    listening.drop();
+    SseClient.Exchange elsewhere = http.get(session, priming.id()).awaitEvents(1);
+    assertThat(elsewhere.status()).isEqualTo(200);
+    assertThat(elsewhere.events().get(0).data()).as("the new instance's priming event").isEmpty();
+    assertThat(elsewhere.events().get(0).id().split("\\.")[0]).as("another instance").isNotEqualTo(priming.id().split("\\.")[0]);
+    gw.vertx.eventBus().publish(Addresses.PRESET_CHANGED, new PresetChanged(preset.id(), preset.slug(), Change.UPDATED).toJson());
+    Eventually.await("list_changed on the resumed GET stream", Duration.ofSeconds(5),
+        () -> elsewhere.body().contains("list_changed"));
+    elsewhere.drop();
   }
 }

@@ -110,7 +110,7 @@ public final class StreamableHttpEndpoint {
     String accept = ctx.request().getHeader("Accept");
     boolean ssePreferred = accept != null && accept.contains("text/event-stream")
         && (!accept.contains("application/json") || accept.indexOf("text/event-stream") < accept.indexOf("application/json"));
-    ReplyChannel reply = new ReplyChannel(ctx, sse, ssePreferred);
+    ReplyChannel reply = new ReplyChannel(ctx, sse, ssePreferred, session.get());
     answer(exchange(ctx, session.get(), reply), message).onComplete(ar -> reply.reply(ar.result()));
   }
 
@@ -222,7 +222,10 @@ public final class StreamableHttpEndpoint {
 
   // ---- GET and DELETE -------------------------------------------------------------------------------
 
-  /** Opens the session's stream for server-initiated messages (transports §Listening for Messages). */
+  /**
+   * Opens the session's stream for server-initiated messages (transports §Listening for Messages), or, with
+   * {@code Last-Event-ID}, resumes one of the session's streams ({@link Resumption}).
+   */
   public void get(RoutingContext ctx) {
     if (modernRefuses(ctx)) {
       return;
@@ -235,11 +238,12 @@ public final class StreamableHttpEndpoint {
     if (session.isEmpty()) {
       return;
     }
-    ctx.response().setStatusCode(200).setChunked(true)
-        .putHeader("Content-Type", "text/event-stream")
-        .putHeader("Cache-Control", "no-cache")
-        .putHeader(McpReplies.SESSION_HEADER, session.get().id());
-    ctx.response().write(": stream open\n\n");
+    String lastEventId = ctx.request().getHeader("Last-Event-ID");
+    if (lastEventId != null) {
+      Resumption.resume(ctx, session.get(), sessions.instanceTag(), lastEventId);
+      return;
+    }
+    Resumption.sseHeaders(ctx, session.get());
     session.get().attachStream(ctx.response());
   }
 

@@ -1,5 +1,6 @@
 package io.mcpgateway.gateway.session;
 
+import io.mcpgateway.gateway.ProtocolVersions;
 import io.mcpgateway.gateway.upstream.DownstreamClient;
 import io.mcpgateway.gateway.upstream.ServerRequest;
 import io.mcpgateway.gateway.upstream.UpstreamCall;
@@ -8,7 +9,6 @@ import io.mcpgateway.model.GatewayException;
 import io.mcpgateway.model.jsonrpc.JsonRpc;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
@@ -51,7 +51,10 @@ public final class Session implements DownstreamClient {
   private final Map<String, UpstreamCall> inFlight = new HashMap<>();
   private long lastSeen = System.nanoTime();
   private boolean initialized;
-  private HttpServerResponse stream;
+  /** The SSE streams this view writes (POST replies, GET streams), resumable by Last-Event-ID. */
+  private final EventStreams streams;
+  /** The session's GET stream on this instance. */
+  private EventStreams.Stream stream;
   private JsonObject clientCapabilities = new JsonObject();
   private final Map<String, ToClient> toClient = new HashMap<>();
   /** Prefix of this view's request ids to the client, so views on other instances never reuse one. */
@@ -62,7 +65,7 @@ public final class Session implements DownstreamClient {
   /** One upstream request sent to the client: how to reach the client again (to cancel it) and the answer. */
   private record ToClient(String method, Predicate<JsonObject> via, Promise<JsonObject> answer, long timer) {}
 
-  private static String randomTag() {
+  static String randomTag() {
     byte[] bytes = new byte[6];
     RANDOM.nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
@@ -76,6 +79,7 @@ public final class Session implements DownstreamClient {
     this.protocolVersion = protocolVersion;
     this.callerKey = callerKey;
     this.clientInfo = clientInfo;
+    this.streams = registry.eventStreams();
   }
 
   public String id() {
@@ -290,21 +294,60 @@ public final class Session implements DownstreamClient {
     return !inFlight.isEmpty();
   }
 
-  /** Attaches the GET stream, replacing (and ending) an earlier one. */
-  public void attachStream(HttpServerResponse response) {
-    if (stream != null && !stream.ended()) {
-      stream.end();
+  /** The SSE streams of this view (for resumption by {@code Last-Event-ID}). */
+  public EventStreams streams() {
+    return streams;
+  }
+
+  /** True when this session's SSE streams start with a priming event (2025-11-25; older clients may not expect one). */
+  public boolean primesStreams() {
+    return ProtocolVersions.primesStreams(protocolVersion);
+  }
+
+  /**
+   * A POST reply switching to SSE on {@code response} (headers already set): a new stream of this session, its
+   * priming event sent.
+   */
+  public EventStreams.Stream openReply(HttpServerResponse response) {
+    EventStreams.Stream s = streams.open(EventStreams.Kind.POST, response);
+    if (primesStreams()) {
+      s.prime();
     }
-    stream = response;
-    response.closeHandler(v -> {
-      if (stream == response) {
-        stream = null;
+    return s;
+  }
+
+  /**
+   * Attaches a new GET stream on {@code response} (headers already set), replacing (and ending) an earlier one; it
+   * starts with the priming event (or, before 2025-11-25, a comment).
+   */
+  public void attachStream(HttpServerResponse response) {
+    if (stream != null) {
+      stream.detach();
+    }
+    stream = streams.open(EventStreams.Kind.GET, response);
+    if (primesStreams()) {
+      stream.prime();
+    } else {
+      response.write(": stream open\n\n");
+    }
+  }
+
+  /**
+   * A GET with {@code Last-Event-ID} naming a stream of this view: the events after {@code after} are written to
+   * {@code response}, which carries the stream from then on; a resumed GET stream is the session's GET stream again.
+   */
+  public void resume(EventStreams.Stream resumed, HttpServerResponse response, long after) {
+    if (resumed.kind() == EventStreams.Kind.GET && stream != resumed) {
+      if (stream != null) {
+        stream.detach();
       }
-    });
+      stream = resumed;
+    }
+    resumed.resume(response, after);
   }
 
   public boolean hasStream() {
-    return stream != null && !stream.ended();
+    return stream != null && stream.connected();
   }
 
   /** Sends a server message on the GET stream, if the client opened one. */
@@ -312,22 +355,29 @@ public final class Session implements DownstreamClient {
     if (!hasStream()) {
       return false;
     }
-    stream.write(Buffer.buffer("event: message\ndata: " + message.encode() + "\n\n"));
+    stream.send(message);
     return true;
   }
 
   void keepAlive() {
     if (hasStream()) {
-      stream.write(": keep-alive\n\n");
+      stream.keepAlive();
     }
+    streams.expire();
   }
 
   /** Ends the GET stream only (the session lives on); used when the node shuts down. */
   void closeStream() {
-    if (hasStream()) {
-      stream.end();
+    if (stream != null) {
+      stream.detach();
     }
     stream = null;
+  }
+
+  /** This view is dropped (idle): its connections end and what it kept for replay is released. */
+  void release() {
+    closeStream();
+    streams.close();
   }
 
   void end() {
@@ -341,9 +391,6 @@ public final class Session implements DownstreamClient {
     registry.ended(this);
     inFlight.values().forEach(c -> c.cancel("session ended"));
     inFlight.clear();
-    if (hasStream()) {
-      stream.end();
-    }
-    stream = null;
+    release();
   }
 }

@@ -43,6 +43,12 @@ public final class SessionRegistry {
   private final List<java.util.function.Consumer<Session>> endListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<java.util.function.Consumer<String>> endedIdListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Duration clientAnswerTimeout;
+  /** Names this instance in the event ids it writes (and its replay address); random, so a restart is another one. */
+  private final String instanceTag = Session.randomTag();
+  private final ReplayBudget replayBudget = new ReplayBudget(ReplayBudget.MAX_BYTES);
+
+  /** The longest a resumption on another instance waits here for the next event of a stream. */
+  public static final long MAX_POLL_WAIT_MS = 15_000;
 
   /** How long an upstream's request to a client (sampling, elicitation, roots) waits for the client's answer. */
   public static final Duration DEFAULT_CLIENT_ANSWER_TIMEOUT = Duration.ofMinutes(5);
@@ -90,6 +96,7 @@ public final class SessionRegistry {
         s.answerHere(response);
       }
     }));
+    consumers.add(bus.consumer(Addresses.SESSION_REPLAY + instanceTag, m -> replay(m.body(), m::reply)));
     consumers.add(bus.consumer(Addresses.SESSION_MESSAGE, m -> {
       Session s = sessions.get(m.body().getString("sessionId"));
       if (s != null) {
@@ -131,13 +138,46 @@ public final class SessionRegistry {
     return kept;
   }
 
-  /** Removes this instance's view (and its count); null when there was none. */
+  /** Removes this instance's view (and its count, and what it kept for replay); null when there was none. */
   private Session drop(String id) {
     Session s = sessions.remove(id);
     if (s != null) {
       counts.releaseView(s.callerKey(), id);
+      s.release();
     }
     return s;
+  }
+
+  /** This instance's tag in the event ids of its SSE streams ({@link EventStreams}). */
+  public String instanceTag() {
+    return instanceTag;
+  }
+
+  EventStreams eventStreams() {
+    return new EventStreams(vertx, replayBudget, instanceTag);
+  }
+
+  /** Bytes of SSE events this instance keeps for replay. */
+  public long replayBytes() {
+    return replayBudget.used();
+  }
+
+  /**
+   * A resumption GET on another instance asks for the events of one of this instance's streams
+   * ({@code {v, sessionId, kind, stream, after, resumer, first, waitMs}}, see {@code endpoint.Resumption}).
+   */
+  private void replay(JsonObject ask, java.util.function.Consumer<Object> answer) {
+    Session s = sessions.get(ask.getString("sessionId"));
+    EventStreams.Kind kind = "GET".equals(ask.getString("kind")) ? EventStreams.Kind.GET : EventStreams.Kind.POST;
+    Optional<EventStreams.Stream> stream = s == null ? Optional.empty() : s.streams().find(
+        new EventStreams.EventId(instanceTag, kind, ask.getLong("stream", -1L), ask.getLong("after", -1L)));
+    if (stream.isEmpty()) {
+      answer.accept(new JsonObject().put("status", "unknown"));
+      return;
+    }
+    s.touch();
+    stream.get().poll(ask.getString("resumer", ""), ask.getBoolean("first", false), ask.getLong("after", -1L),
+        Math.min(MAX_POLL_WAIT_MS, ask.getLong("waitMs", 0L)), answer::accept);
   }
 
   /**
@@ -299,7 +339,6 @@ public final class SessionRegistry {
         // Only this instance's view goes: the id stays valid, the next request rebuilds the view from it
         // (and the client may open a new GET stream).
         drop(s.id());
-        s.closeStream();
       } else {
         s.keepAlive(); // finds dead connections
       }

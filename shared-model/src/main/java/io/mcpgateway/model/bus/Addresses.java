@@ -45,6 +45,12 @@ public final class Addresses {
   public static final String HELD_CALLS = "mgw.held.";
   /** Prefix of a forwarded retry's reply address: the held call's progress and log messages for that retry. */
   public static final String HELD_CALL_MESSAGES = "mgw.held.messages.";
+  /**
+   * Prefix; + an instance tag: request {@code {v, sessionId, kind, stream, after, resumer, first, waitMs}} →
+   * {@code {status, events, last, finished}}: a resumption GET (Last-Event-ID) reached another instance than the one
+   * that wrote the stream; that one answers with the events after {@code after} (docs/endpoint.md, "Resumable SSE").
+   */
+  public static final String SESSION_REPLAY = "mgw.session.replay.";
   /** send {@link ToolCallRecorded}: the metrics verticle stores it. */
   public static final String TOOL_CALL_RECORDED = "mgw.metrics.toolcall";
 
