@@ -128,13 +128,14 @@ class ListenSubscriptionsTest {
     List<JsonObject> messages() {
       List<JsonObject> out = new ArrayList<>();
       String all = text();
-      if (!all.startsWith("event:") && !all.startsWith("data:") && !all.isBlank()) {
+      if (all.startsWith("{")) {
         out.add(new JsonObject(all));
         return out;
       }
-      // Only complete events (a blank line ends each).
+      // Only complete events (a blank line ends each); a priming event (an id, empty data) carries no message.
       String complete = all.substring(0, all.lastIndexOf("\n\n") + 1);
-      complete.lines().filter(l -> l.startsWith("data: ")).forEach(l -> out.add(new JsonObject(l.substring(6))));
+      complete.lines().filter(l -> l.startsWith("data: ") && !l.substring(6).isBlank())
+          .forEach(l -> out.add(new JsonObject(l.substring(6))));
       return out;
     }
 
