@@ -211,4 +211,28 @@ class ResumableStreamsTest {
     assertThat(changed.data()).contains("list_changed");
     resumed.drop();
   }
+
+  @Test
+  void a_client_reopening_its_get_stream_again_and_again_piles_up_no_streams() {
+    String session = http.initialize("2025-11-25");
+    List<Event> primings = new ArrayList<>();
+    for (int i = 0; i < EventStreams.MAX_FINISHED_STREAMS + 4; i++) {
+      Exchange listening = http.get(session, null).awaitEvents(1);
+      primings.add(listening.events().get(0));
+      listening.drop();
+    }
+    // The oldest replaced GET streams are gone: resuming one opens a fresh stream.
+    Exchange oldest = http.get(session, primings.get(0).id()).awaitEvents(1);
+    assertThat(oldest.events().get(0).data()).isEmpty();
+    assertThat(oldest.events().get(0).stream()).isNotEqualTo(primings.get(0).stream());
+    oldest.drop();
+    // A recent one is still kept: resumed, it is the session's GET stream again, under its own ids.
+    Event recent = primings.get(primings.size() - 2);
+    Exchange resumed = http.get(session, recent.id());
+    gw.vertx.eventBus().publish(Addresses.PRESET_CHANGED, new PresetChanged(preset.id(), preset.slug(), Change.UPDATED).toJson());
+    resumed.awaitEvents(1);
+    assertThat(resumed.events().get(0).stream()).isEqualTo(recent.stream());
+    assertThat(resumed.events().get(0).data()).contains("list_changed");
+    resumed.drop();
+  }
 }

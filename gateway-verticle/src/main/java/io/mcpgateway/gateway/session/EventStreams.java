@@ -30,7 +30,10 @@ public final class EventStreams {
   public static final int MAX_EVENTS_PER_STREAM = 100;
   /** Bytes of events kept per session view; the oldest events (of the oldest stream first) are dropped beyond. */
   public static final int MAX_BYTES_PER_SESSION = 1024 * 1024;
-  /** Finished streams kept per session view (live ones are bounded by the calls in flight); the oldest go first. */
+  /**
+   * Finished streams kept per session view (POST replies answered, GET streams replaced by a newer one); the oldest
+   * go first. Live ones are bounded by the calls in flight and the one GET stream.
+   */
   public static final int MAX_FINISHED_STREAMS = 16;
   /** How long a finished stream (its response written) stays resumable. */
   public static final long KEEP_FINISHED_MS = 5 * 60_000;
@@ -234,6 +237,20 @@ public final class EventStreams {
 
     public boolean finished() {
       return finished;
+    }
+
+    /**
+     * A GET stream the session replaced with a newer one: it counts as finished (so it is dropped like finished
+     * streams, by number and age) and stays resumable until then; {@link #revive} when it is resumed.
+     */
+    void retire() {
+      finished = true;
+      finishedAt = System.nanoTime();
+    }
+
+    /** A retired GET stream resumed: the session's GET stream again. */
+    void revive() {
+      finished = false;
     }
 
     /** Writes a keep-alive comment (finds dead connections). */

@@ -323,6 +323,7 @@ public final class Session implements DownstreamClient {
   public void attachStream(HttpServerResponse response) {
     if (stream != null) {
       stream.detach();
+      stream.retire();
     }
     stream = streams.open(EventStreams.Kind.GET, response);
     if (primesStreams()) {
@@ -340,8 +341,10 @@ public final class Session implements DownstreamClient {
     if (resumed.kind() == EventStreams.Kind.GET && stream != resumed) {
       if (stream != null) {
         stream.detach();
+        stream.retire();
       }
       stream = resumed;
+      resumed.revive();
     }
     resumed.resume(response, after);
   }
