@@ -12,6 +12,7 @@ import io.mcpgateway.model.preset.Visibility;
 import io.mcpgateway.testing.Eventually;
 import io.mcpgateway.testing.mcp.FixtureTools;
 import io.mcpgateway.testing.mcp.HttpFixtureServer;
+import io.mcpgateway.testing.mcp.StdioFixtureMain;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -43,6 +44,8 @@ class HeldCallsEndToEndTest {
   private static GatewayHarness gw;
   private static HttpFixtureServer upstream;
   private static Preset preset;
+  /** The same tools from the Java SDK's stdio server, which cannot say which call a request belongs to. */
+  private static Preset stdioPreset;
   private static String alice;
   private static String bob;
 
@@ -56,6 +59,9 @@ class HeldCallsEndToEndTest {
     });
     preset = gw.preset(GatewayHarness.slug("held"), Visibility.PUBLIC);
     gw.link(preset, gw.httpServer(GatewayHarness.slug("held"), upstream.url(), Map.of()), List.of());
+    stdioPreset = gw.preset(GatewayHarness.slug("held-stdio"), Visibility.PUBLIC);
+    gw.link(stdioPreset, gw.stdioServer(GatewayHarness.slug("held-stdio"),
+        StdioFixtureMain.command("held-stdio", "--client-features"), Map.of()), List.of("elicit", "elicit_then_sample"));
     alice = key("alice");
     bob = key("bob");
   }
@@ -112,6 +118,10 @@ class HeldCallsEndToEndTest {
   }
 
   private static HttpClientRequest open(String auth, JsonObject body) {
+    return open(preset, auth, body);
+  }
+
+  private static HttpClientRequest open(Preset preset, String auth, JsonObject body) {
     HttpClient client = gw.vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(gw.port())
         .setURI("/mcp/" + preset.slug()).putHeader("Accept", "application/json, text/event-stream")
@@ -125,7 +135,11 @@ class HeldCallsEndToEndTest {
 
   /** POSTs on a fresh connection (so consecutive requests go round-robin over the instances). */
   private static Future<Answer> post(String auth, JsonObject body) {
-    HttpClientRequest request = open(auth, body);
+    return post(preset, auth, body);
+  }
+
+  private static Future<Answer> post(Preset preset, String auth, JsonObject body) {
+    HttpClientRequest request = open(preset, auth, body);
     return request.send(body.toBuffer()).compose(r -> r.body().map(b -> {
       List<JsonObject> messages = new ArrayList<>();
       if (String.valueOf(r.getHeader("Content-Type")).startsWith("text/event-stream")) {
@@ -268,5 +282,25 @@ class HeldCallsEndToEndTest {
     assertThat(answer.messages()).anyMatch(m -> "notifications/progress".equals(m.getString("method"))
         && "p-1".equals(m.getJsonObject("params").getString("progressToken")));
     assertThat(answer.messages()).anyMatch(m -> "notifications/message".equals(m.getString("method")));
+  }
+
+  @Test
+  void two_calls_of_one_caller_at_once_over_stdio_are_each_asked_their_own_questions() {
+    // stdio cannot tie an upstream request to a call: only an upstream session per call in flight keeps them apart.
+    // Call A is answered once and asks again 8 s later, while call B of the same caller is waiting for its answer.
+    JsonObject slow = new JsonObject().put("message", "first").put("ms", 8000);
+    JsonObject a1 = inputRequired(post(stdioPreset, alice, call("elicit_then_sample", slow, null)).await());
+    Future<Answer> retryA = post(stdioPreset, alice, call("elicit_then_sample", slow, retry(a1, accepted("A"))));
+    JsonObject b1 = inputRequired(post(stdioPreset, alice, call("elicit", new JsonObject().put("message", "second"), null))
+        .await());
+    assertThat(b1.getJsonObject("inputRequests").getJsonObject(onlyKey(b1)).getJsonObject("params").getString("message"))
+        .isEqualTo("second");
+    JsonObject a2 = inputRequired(retryA.await());
+    assertThat(a2.getJsonObject("inputRequests").getJsonObject(onlyKey(a2)).getString("method"))
+        .isEqualTo("sampling/createMessage");
+    assertThat(post(stdioPreset, alice, call("elicit", new JsonObject().put("message", "second"), retry(b1, accepted("B"))))
+        .await().text()).isEqualTo("held-stdio:elicited: accept {name=B}");
+    assertThat(post(stdioPreset, alice, call("elicit_then_sample", slow, retry(a2, PARIS))).await().text())
+        .isEqualTo("held-stdio:elicited accept {name=A}, then sampled Paris by m1");
   }
 }
