@@ -357,6 +357,26 @@ class ListenSubscriptionsTest {
   }
 
   @Test
+  void a_stopping_gateway_ends_each_stream_with_its_result_and_lets_the_upstream_subscriptions_go() {
+    try (ModernFixtureServer parting = ModernFixtureServer.start("parting");
+        GatewayHarness stopping = new GatewayHarness("listenstop", new JsonObject())) {
+      Preset p = stopping.preset(GatewayHarness.slug("stop"), Visibility.PUBLIC);
+      stopping.link(p, stopping.httpServer(GatewayHarness.slug("parting"), parting.url(), Map.of()), List.of());
+      try (Listen l = new Listen(stopping, p, "bye", uris("parting://doc/a"))) {
+        l.ack();
+        Eventually.await("the upstream watched", WAIT, () -> watching(parting, "parting://doc/a") == 1);
+        for (String id : stopping.vertx.deploymentIDs()) {
+          stopping.vertx.undeploy(id).await();
+        }
+        Eventually.await("the closing result", WAIT, () -> l.messages().stream().anyMatch(m -> "bye".equals(m.getValue("id"))
+            && "complete".equals(m.getJsonObject("result").getString("resultType"))
+            && "bye".equals(m.getJsonObject("result").getJsonObject("_meta").getValue("io.modelcontextprotocol/subscriptionId"))));
+        Eventually.await("the upstream no longer watched", WAIT, () -> watching(parting, "parting://doc/a") == 0);
+      }
+    }
+  }
+
+  @Test
   void malformed_filters_and_too_many_uris_are_refused_with_invalid_params() {
     String[] many = IntStream.range(0, 101).mapToObj(i -> "test://many/" + i).toArray(String[]::new);
     try (Listen tooMany = new Listen(gw, both, 50, uris(many));
