@@ -45,8 +45,7 @@ final class ResourceMethods {
     this.forwarder = forwarder;
     this.sessions = sessions;
     vertx.eventBus().<JsonObject>consumer(Addresses.SESSION_SUBSCRIPTION, m -> heard(m.body()));
-    vertx.setPeriodic(SWEEP_MS, t -> subscriptions.sessions().stream().filter(id -> !sessions.live(id))
-        .forEach(this::sessionEnded));
+    vertx.setPeriodic(SWEEP_MS, t -> subscriptions.expired(sessions.now()).forEach(this::sessionEnded));
   }
 
   Future<JsonObject> list(Exchange ex, JsonObject params) {
@@ -73,7 +72,7 @@ final class ResourceMethods {
     String session = ex.session().id();
     return route(ex, uri).compose(route -> {
       ResourceSubscriptions.Stamp stamp = stamp();
-      boolean first = subscriptions.subscribe(session, uri,
+      boolean first = subscriptions.subscribe(session, ex.session().expiresAt(), uri,
           new ResourceSubscriptions.Upstream(route.serverId(), route.original()), stamp);
       announce(session, uri, true, stamp);
       if (!first) {

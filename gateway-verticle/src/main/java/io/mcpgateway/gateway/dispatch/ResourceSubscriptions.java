@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -48,11 +47,14 @@ final class ResourceSubscriptions {
 
   private final Map<Upstream, Map<String, String>> subscribers = new HashMap<>();
   private final Map<String, Map<String, Held>> bySession = new HashMap<>();
+  /** When each subscribing session reaches its maximum age (epoch ms). */
+  private final Map<String, Long> expiry = new HashMap<>();
   private int size;
 
   /** Records (or renews) the subscription; true when it is the first for that upstream resource here (subscribe upstream). */
-  boolean subscribe(String sessionId, String exposedUri, Upstream upstream, Stamp stamp) {
+  boolean subscribe(String sessionId, long expiresAt, String exposedUri, Upstream upstream, Stamp stamp) {
     Map<String, Held> mine = bySession.computeIfAbsent(sessionId, k -> new HashMap<>());
+    expiry.put(sessionId, expiresAt);
     Held held = mine.get(exposedUri);
     if (held != null) {
       mine.put(exposedUri, new Held(held.upstream(), stamp));
@@ -61,6 +63,7 @@ final class ResourceSubscriptions {
     if (mine.size() >= MAX_PER_SESSION || size >= MAX_PER_INSTANCE) {
       if (mine.isEmpty()) {
         bySession.remove(sessionId);
+        expiry.remove(sessionId);
       }
       throw mine.size() >= MAX_PER_SESSION
           ? new GatewayException(ErrorCode.INVALID_INPUT, "Invalid params: a session may hold at most " + MAX_PER_SESSION
@@ -88,6 +91,7 @@ final class ResourceSubscriptions {
     Held held = mine == null ? null : mine.remove(exposedUri);
     if (mine != null && mine.isEmpty()) {
       bySession.remove(sessionId);
+      expiry.remove(sessionId);
     }
     if (held == null) {
       return Optional.empty();
@@ -99,6 +103,7 @@ final class ResourceSubscriptions {
   /** The session ended: the upstream resources no session is subscribed to any more. */
   List<Upstream> sessionEnded(String sessionId) {
     Map<String, Held> mine = bySession.remove(sessionId);
+    expiry.remove(sessionId);
     List<Upstream> released = new ArrayList<>();
     if (mine != null) {
       size -= mine.size();
@@ -118,8 +123,9 @@ final class ResourceSubscriptions {
     return out;
   }
 
-  Set<String> sessions() {
-    return Set.copyOf(bySession.keySet());
+  /** The subscribing sessions that reached their maximum age by {@code now}. */
+  List<String> expired(long now) {
+    return expiry.entrySet().stream().filter(e -> e.getValue() < now).map(Map.Entry::getKey).toList();
   }
 
   int size() {

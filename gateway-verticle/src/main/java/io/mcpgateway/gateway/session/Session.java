@@ -233,6 +233,11 @@ public final class Session implements DownstreamClient {
     return issuedAt;
   }
 
+  /** When the session reaches its maximum age (epoch ms on {@link SessionRegistry#now()}'s clock); its id is refused then. */
+  public long expiresAt() {
+    return registry.expiresAt(issuedAt);
+  }
+
   void issuedAt(long millis) {
     issuedAt = millis;
   }

@@ -269,11 +269,13 @@ public final class SessionRegistry {
     endedIdListeners.add(listener);
   }
 
-  /** True while {@code id} names a session of this gateway that has neither ended nor reached its maximum age. */
-  public boolean live(String id) {
-    long now = tokens.now();
-    return id != null && !ended.contains(id, now)
-        && tokens.open(id).map(c -> now <= tokens.expiresAt(c.issuedAtMillis())).orElse(false);
+  /** The time on the sessions' clock (epoch ms), to compare with {@link Session#expiresAt()}. */
+  public long now() {
+    return tokens.now();
+  }
+
+  long expiresAt(long issuedAtMillis) {
+    return tokens.expiresAt(issuedAtMillis);
   }
 
   void ended(Session s) {
