@@ -182,4 +182,20 @@ class ModernUpstreamTest {
     JsonObject result = await(() -> pool.callTool(s, "echo", new JsonObject().put("text", "a"), null, n -> { }).result());
     assertThat(text(result)).isEqualTo("sl:echo: a");
   }
+
+  @Test
+  void cancelling_a_call_to_a_modern_stdio_server_sends_it_notifications_cancelled() {
+    UpstreamServer s = stdio(ModernFixtureServer.stdioCommand("sc"));
+    assertThat(text(await(() -> pool.callTool(s, "sc_cancelled", new JsonObject(), null, n -> { }).result()))).isEqualTo("0");
+    // Cancelled once the server is at work on it (its log message says so).
+    var slow = new java.util.concurrent.atomic.AtomicReference<UpstreamCall>();
+    OnContext.call(context, () -> {
+      slow.set(pool.callTool(s, "sc_slow", new JsonObject().put("ms", 20_000),
+          new JsonObject().put("io.modelcontextprotocol/logLevel", "info"), n -> slow.get().cancel("the caller went away")));
+      return null;
+    });
+    // stdio has no per-request stream to close (stdio §Cancellation): the server hears it as notifications/cancelled.
+    io.mcpgateway.testing.Eventually.await("the server to see the call cancelled", Duration.ofSeconds(10), () -> "1".equals(
+        text(await(() -> pool.callTool(s, "sc_cancelled", new JsonObject(), null, n -> { }).result()))));
+  }
 }

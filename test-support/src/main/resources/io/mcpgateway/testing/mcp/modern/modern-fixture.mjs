@@ -2,7 +2,8 @@
 // prints "listening <port>" once it serves http://127.0.0.1:<port>/mcp. Both eras are served by the SDK
 // (legacy 2025 requests statelessly; input_required returns become real server-to-client requests there).
 // Tools: <name>_echo {text}, <name>_confirm {what} (asks an elicitation, input_required), <name>_sample
-// {prompt} (asks a sampling request), <name>_stateful {step} (requestState only). Prompt <name>_greeting (and
+// {prompt} (asks a sampling request), <name>_stateful {step} (requestState only), <name>_slow {ms} (logs, then waits unless
+// cancelled), <name>_cancelled (how many calls this process saw cancelled). Prompt <name>_greeting (and
 // those added through /control/prompt); resources <name>://doc/a and <name>://doc/b (subscribable).
 // Test control over HTTP, not MCP: GET /control/listens lists the open subscriptions/listen filters; POST
 // /control/update?uri=U sends notifications/resources/updated for U; POST /control/prompt?name=N adds a prompt.
@@ -15,6 +16,7 @@ import { serveStdio } from '@modelcontextprotocol/server/stdio';
 
 const name = process.argv[2] || 'modern';
 const stdio = process.argv.includes('--stdio');
+let cancelledCalls = 0;
 const obj = (properties, required = []) => fromJsonSchema({ type: 'object', properties, required });
 const addedPrompts = [];
 /** The open listen streams (HTTP): a key per request -> the filter it asked for. */
@@ -23,7 +25,7 @@ let nextListen = 0;
 
 function build() {
   const server = new McpServer({ name, version: '1.0.0' }, {
-    capabilities: { tools: { listChanged: true }, prompts: { listChanged: true },
+    capabilities: { tools: { listChanged: true }, logging: {}, prompts: { listChanged: true },
       resources: { subscribe: true, listChanged: true } },
     cacheHints: { 'tools/list': { ttlMs: 60000, cacheScope: 'public' } }
   });
@@ -55,6 +57,17 @@ function build() {
       }
       return { content: [{ type: 'text', text: 'resumed from ' + state }] };
     });
+  server.registerTool(name + '_slow', { description: 'waits ms unless cancelled', inputSchema: obj({ ms: { type: 'number' } }) },
+    async ({ ms }, ctx) => {
+      await ctx.mcpReq.notify({ method: 'notifications/message', params: { level: 'info', data: 'sleeping' } });
+      const aborted = await new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(false), ms ?? 0);
+        ctx.mcpReq.signal.addEventListener('abort', () => { clearTimeout(timer); cancelledCalls++; resolve(true); });
+      });
+      return { content: [{ type: 'text', text: aborted ? 'aborted' : 'slept' }] };
+    });
+  server.registerTool(name + '_cancelled', { description: 'how many calls were cancelled', inputSchema: obj({}) },
+    async () => ({ content: [{ type: 'text', text: String(cancelledCalls) }] }));
   for (const prompt of [name + '_greeting', ...addedPrompts]) {
     server.registerPrompt(prompt, { description: 'says hello' },
       async () => ({ messages: [{ role: 'user', content: { type: 'text', text: prompt + ': hello' } }] }));
