@@ -90,6 +90,9 @@ final class McpClientConnection {
   /** Which protocol era a server speaks; remembered per server so a reconnect skips the probe. */
   enum Era { MODERN, LEGACY }
 
+  /** How long URI changes are gathered before the upstream listen stream is replaced. */
+  static final long RELISTEN_DELAY_MS = 20;
+
   /** Bounds the upstream's unanswered requests to its client; more are refused at once. */
   static final int MAX_SERVER_REQUESTS = 32;
 
@@ -273,13 +276,15 @@ final class McpClientConnection {
         });
   }
 
-  /** The URIs to subscribe to changed: open a replacement stream, once per turn of the event loop. */
+  /** The URIs to subscribe to changed: open a replacement stream with the changes of the next few milliseconds. */
   private void relisten() {
     if (relistenScheduled || closed || era != Era.MODERN) {
       return;
     }
     relistenScheduled = true;
-    vertx.runOnContext(v -> {
+    // A burst of subscriptions (listen requests arriving together) becomes one replacement stream, not one each:
+    // every replacement sends the whole URI set.
+    vertx.setTimer(RELISTEN_DELAY_MS, t -> {
       relistenScheduled = false;
       if (closed) {
         return;
