@@ -23,6 +23,8 @@ final class PoolGauges {
   static final class Share {
     final AtomicLong sharedOpen = new AtomicLong();
     final AtomicLong isolatedOpen = new AtomicLong();
+    /** (server, URI) resource subscriptions the pool holds upstream. */
+    final AtomicLong subscriptions = new AtomicLong();
     private final Map<String, AtomicInteger> circuits = new ConcurrentHashMap<>();
     private final PoolGauges gauges;
 
@@ -59,6 +61,9 @@ final class PoolGauges {
     gauge("mgw_upstream_isolated_sessions",
         "Open upstream sessions owned by one downstream session (callers declaring client capabilities), on this node",
         g -> g.sum(s -> s.isolatedOpen.get()));
+    gauge("mgw_upstream_resource_subscriptions",
+        "Resource subscriptions (server, URI) held upstream for clients, on this node (all gateway instances)",
+        g -> g.sum(s -> s.subscriptions.get()));
   }
 
   /** A new share of the node's gauges in {@code registry}; with no registry (metrics off) a share nobody reads. */

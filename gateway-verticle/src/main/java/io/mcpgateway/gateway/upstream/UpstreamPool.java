@@ -271,6 +271,7 @@ public final class UpstreamPool implements Upstreams {
       Held fresh = new Held();
       mine.put(uri, fresh);
       subscriptionCount++;
+      gauges.subscriptions.set(subscriptionCount);
       Entry e = entry(server);
       Duration budget = settings.catalogTimeout().multipliedBy(2);
       long deadline = System.nanoTime() + budget.toNanos();
@@ -309,6 +310,7 @@ public final class UpstreamPool implements Upstreams {
     Map<String, Held> mine = subscriptions.get(serverId);
     if (mine != null && mine.remove(uri, held)) {
       subscriptionCount--;
+      gauges.subscriptions.set(subscriptionCount);
       if (mine.isEmpty()) {
         subscriptions.remove(serverId);
       }

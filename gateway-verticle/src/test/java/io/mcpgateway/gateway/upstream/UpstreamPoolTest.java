@@ -386,6 +386,46 @@ class UpstreamPoolTest {
   }
 
   @Test
+  void a_resource_subscription_is_made_once_per_uri_released_by_its_last_holder_and_bounded_per_pool() {
+    var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    var settings = new UpstreamPool.Settings(Duration.ofSeconds(4), Duration.ofSeconds(4), 5, Duration.ofSeconds(30),
+        Duration.ofMinutes(5), Duration.ofMillis(100)).withLimits(UpstreamLimits.defaults().withMaxSubscriptions(2));
+    UpstreamPool pool = onContext(() -> new UpstreamPool(vertx, settings, registry));
+    try (HttpFixtureServer up = HttpFixtureServer.withFeatures("subs",
+        io.mcpgateway.testing.mcp.conformance.ConformanceFeatures::all)) {
+      UpstreamServer s = server(Transport.STREAMABLE_HTTP, up.url(), null, Map.of());
+      java.util.function.Function<String, Long> seen = method -> up.seen().stream()
+          .filter(x -> method.equals(x.jsonRpcMethod())).count();
+      await(() -> pool.subscribe(s, "test://static-text"));
+      await(() -> pool.subscribe(s, "test://static-text"));
+      await(() -> pool.subscribe(s, "test://watched-resource"));
+      assertThat(seen.apply("resources/subscribe")).as("one upstream subscription per URI").isEqualTo(2);
+      assertThat(registry.get("mgw_upstream_resource_subscriptions").gauge().value()).isEqualTo(2.0);
+      GatewayException full = catchThrowableOfType(GatewayException.class,
+          () -> await(() -> pool.subscribe(s, "test://template/one")));
+      assertThat(full.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+      assertThat(full.getMessage()).contains("maximum of 2 upstream resource subscriptions", "MGW_UPSTREAM_MAX_SUBSCRIPTIONS");
+      onContext(() -> {
+        pool.unsubscribe(s.id(), "test://static-text");
+        return null;
+      });
+      // The second holder keeps it: a URI already held is shared even at the bound.
+      await(() -> pool.subscribe(s, "test://static-text"));
+      onContext(() -> {
+        pool.unsubscribe(s.id(), "test://static-text");
+        pool.unsubscribe(s.id(), "test://static-text");
+        return null;
+      });
+      Eventually.await("resources/unsubscribe once the last holder left", Duration.ofSeconds(10),
+          () -> seen.apply("resources/unsubscribe") == 1);
+      assertThat(seen.apply("resources/subscribe")).isEqualTo(2);
+      assertThat(registry.get("mgw_upstream_resource_subscriptions").gauge().value()).isEqualTo(1.0);
+    } finally {
+      await(pool::close);
+    }
+  }
+
+  @Test
   void the_gauges_show_the_whole_node_not_the_first_instance() {
     var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
     var settings = new UpstreamPool.Settings(Duration.ofSeconds(4), Duration.ofSeconds(4), 2, Duration.ofSeconds(30),
