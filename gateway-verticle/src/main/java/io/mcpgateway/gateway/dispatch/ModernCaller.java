@@ -17,10 +17,13 @@ import io.vertx.core.json.JsonObject;
  * what an upstream raises with no call in flight is refused.
  */
 record ModernCaller(String sessionId, JsonObject capabilities) implements DownstreamClient {
-  /** The relayed capabilities a modern request declares in its {@code _meta}; empty when none. */
+  /** Longer declarations (as JSON) are kept by capability name and elicitation mode only. */
+  static final int MAX_CAPABILITIES_BYTES = 256;
+
+  /** The relayed capabilities a modern request declares in its {@code _meta} (bounded); empty when none. */
   static JsonObject declared(JsonObject requestMeta) {
-    return DownstreamClient.relayedCapabilities(requestMeta == null ? null
-        : requestMeta.getValue(RequestMeta.CLIENT_CAPABILITIES) instanceof JsonObject c ? c : null);
+    return DownstreamClient.boundedRelayedCapabilities(requestMeta == null ? null
+        : requestMeta.getValue(RequestMeta.CLIENT_CAPABILITIES) instanceof JsonObject c ? c : null, MAX_CAPABILITIES_BYTES);
   }
 
   static ModernCaller of(Caller caller, JsonObject relayed) {

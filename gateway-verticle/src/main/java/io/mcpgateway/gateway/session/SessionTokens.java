@@ -88,24 +88,8 @@ public final class SessionTokens {
   }
 
   private static byte[] sealedCapabilities(JsonObject declared) {
-    JsonObject relayed = DownstreamClient.relayedCapabilities(declared);
-    if (relayed.isEmpty()) {
-      return new byte[0];
-    }
-    byte[] full = relayed.encode().getBytes(StandardCharsets.UTF_8);
-    if (full.length <= MAX_CAPABILITIES_BYTES) {
-      return full;
-    }
-    // Keep what decides routing and elicitation modes; drop anything bulky below it.
-    JsonObject reduced = new JsonObject();
-    relayed.forEach(e -> {
-      JsonObject value = new JsonObject();
-      if ("elicitation".equals(e.getKey()) && e.getValue() instanceof JsonObject modes) {
-        modes.fieldNames().stream().filter(m -> m.equals("form") || m.equals("url")).forEach(m -> value.put(m, new JsonObject()));
-      }
-      reduced.put(e.getKey(), value);
-    });
-    return reduced.encode().getBytes(StandardCharsets.UTF_8);
+    JsonObject relayed = DownstreamClient.boundedRelayedCapabilities(declared, MAX_CAPABILITIES_BYTES);
+    return relayed.isEmpty() ? new byte[0] : relayed.encode().getBytes(StandardCharsets.UTF_8);
   }
 
   /** When a token issued at {@code issuedAtMillis} stops opening. */

@@ -35,6 +35,27 @@ public interface DownstreamClient {
     return false;
   }
 
+  /**
+   * {@link #relayedCapabilities}, reduced to the capability names and elicitation modes when longer than
+   * {@code maxBytes} as JSON: what decides routing and modes is kept, anything bulky below it dropped (a caller's
+   * declaration is kept per session or per upstream session, so it must not hold memory without bound).
+   */
+  static JsonObject boundedRelayedCapabilities(JsonObject declared, int maxBytes) {
+    JsonObject relayed = relayedCapabilities(declared);
+    if (relayed.isEmpty() || relayed.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= maxBytes) {
+      return relayed;
+    }
+    JsonObject reduced = new JsonObject();
+    relayed.forEach(e -> {
+      JsonObject value = new JsonObject();
+      if ("elicitation".equals(e.getKey()) && e.getValue() instanceof JsonObject modes) {
+        modes.fieldNames().stream().filter(m -> m.equals("form") || m.equals("url")).forEach(m -> value.put(m, new JsonObject()));
+      }
+      reduced.put(e.getKey(), value);
+    });
+    return reduced;
+  }
+
   /** What the gateway declares upstream for this client: exactly the relayed capabilities it declared. */
   static JsonObject relayedCapabilities(JsonObject declared) {
     JsonObject out = new JsonObject();

@@ -175,4 +175,17 @@ class HeldCallsTest {
     assertThat(again.getJsonObject("inputRequests").fieldNames()).containsExactly("q1");
     assertThat(round1.getString("requestState")).isNotEqualTo(again.getString("requestState"));
   }
+
+  @Test
+  void a_modern_callers_capabilities_are_kept_bounded_by_name_and_elicitation_mode() {
+    JsonObject bulky = new JsonObject().put("sampling", new JsonObject().put("tools", new JsonObject().put("x", "y".repeat(10_000))))
+        .put("elicitation", new JsonObject().put("url", new JsonObject()).put("form", new JsonObject().put("pad", "z".repeat(500))))
+        .put("experimental", new JsonObject());
+    JsonObject meta = new JsonObject().put("io.modelcontextprotocol/clientCapabilities", bulky);
+    assertThat(ModernCaller.declared(meta)).isEqualTo(new JsonObject().put("sampling", new JsonObject())
+        .put("elicitation", new JsonObject().put("url", new JsonObject()).put("form", new JsonObject())));
+    JsonObject small = new JsonObject().put("roots", new JsonObject().put("listChanged", true));
+    assertThat(ModernCaller.declared(new JsonObject().put("io.modelcontextprotocol/clientCapabilities", small))).isEqualTo(small);
+    assertThat(ModernCaller.declared(null)).isEmpty();
+  }
 }
