@@ -14,12 +14,17 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import io.vertx.micrometer.backends.BackendRegistries;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -47,16 +52,42 @@ public final class HeldCalls {
   /** Retries forwarded here and still waiting, by their reply address: how to cancel each. */
   private final Map<String, Consumer<String>> forwarded = new HashMap<>();
   private final MessageConsumer<JsonObject> consumer;
+  /** This node's count of held calls (all instances), behind the gauge {@code mgw_held_calls}. */
+  private final AtomicLong nodeCount;
+
+  /** One count per meter registry (one per node): every instance adds its calls to it. */
+  private static final Map<MeterRegistry, AtomicLong> NODE_COUNTS = new ConcurrentHashMap<>();
+
+  private static AtomicLong nodeCount(MeterRegistry registry) {
+    if (registry == null) {
+      return new AtomicLong(); // metrics off
+    }
+    return NODE_COUNTS.computeIfAbsent(registry, r -> {
+      AtomicLong count = new AtomicLong();
+      Gauge.builder("mgw_held_calls", count, AtomicLong::get)
+          .description("Calls held for 2026-07-28 callers' input while a 2025-era upstream waits, on this node")
+          .register(r);
+      return count;
+    });
+  }
 
   public HeldCalls(Vertx vertx, HeldCallStates states, String instanceId) {
     this(vertx, states, instanceId, HOLD);
   }
 
-  /** {@code hold}: how long a call waits for the retry ({@link #HOLD} in production). */
   HeldCalls(Vertx vertx, HeldCallStates states, String instanceId, Duration hold) {
+    this(vertx, states, instanceId, hold, BackendRegistries.getDefaultNow());
+  }
+
+  /**
+   * {@code hold}: how long a call waits for the retry ({@link #HOLD} in production); {@code registry} gets the
+   * node's {@code mgw_held_calls} gauge (null: metrics off).
+   */
+  HeldCalls(Vertx vertx, HeldCallStates states, String instanceId, Duration hold, MeterRegistry registry) {
     this.vertx = vertx;
     this.states = states;
     this.hold = hold;
+    this.nodeCount = nodeCount(registry);
     this.address = Addresses.HELD_CALLS + instanceId;
     this.consumer = vertx.eventBus().consumer(address, this::onMessage);
   }
@@ -75,11 +106,14 @@ public final class HeldCalls {
       return false;
     }
     held.put(call.id, call);
+    nodeCount.incrementAndGet();
     return true;
   }
 
   void remove(HeldCall call) {
-    held.remove(call.id, call);
+    if (held.remove(call.id, call)) {
+      nodeCount.decrementAndGet();
+    }
   }
 
   String seal(HeldCall call, int round) {

@@ -127,7 +127,8 @@ class HeldCallsTest {
 
   @Test
   void a_call_not_followed_up_within_the_hold_errs_the_upstreams_request_and_is_cancelled() {
-    HeldCalls calls = OnContext.call(context, () -> new HeldCalls(vertx, states, "short", Duration.ofMillis(300)));
+    var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    HeldCalls calls = OnContext.call(context, () -> new HeldCalls(vertx, states, "short", Duration.ofMillis(300), registry));
     FakeCall upstream = new FakeCall();
     AtomicReference<AsyncResult<JsonObject>> ended = new AtomicReference<>();
     AtomicReference<Future<JsonObject>> first = new AtomicReference<>();
@@ -141,6 +142,7 @@ class HeldCallsTest {
     JsonObject round1 = OnContext.await(context, first::get);
     assertThat(round1.getString("resultType")).isEqualTo("input_required");
     assertThat(OnContext.call(context, calls::size)).isEqualTo(1);
+    assertThat(registry.get("mgw_held_calls").gauge().value()).isEqualTo(1.0);
 
     Eventually.await("the hold to lapse", Duration.ofSeconds(10), () -> !upstream.cancelled.isEmpty());
     assertThat(upstream.cancelled.get(0)).contains("did not follow up");
@@ -148,6 +150,7 @@ class HeldCallsTest {
     assertThat(ask.get().cause()).hasMessageContaining("did not follow up");
     assertThat(ended.get().failed()).isTrue();
     assertThat(OnContext.call(context, calls::size)).isZero();
+    assertThat(registry.get("mgw_held_calls").gauge().value()).isZero();
     Future<JsonObject> late = OnContext.call(context, () -> call.resume(1, CALLER.rateKey(), new JsonObject(),
         HeldCall.Waiter.of(n -> { }, null)));
     assertThat(late.cause()).hasMessageContaining("no pending call");
