@@ -140,7 +140,8 @@ public final class GatewayVerticle extends VerticleBase {
     // A session's own upstream sessions (it declared sampling, elicitation or roots) end with its view here.
     sessions.onEnded(s -> upstreams.release(s.id()));
     heldCalls = new HeldCalls(vertx, new HeldCallStates(node.secrets(), Clock.systemUTC()), instanceId);
-    dispatcher = new McpDispatcher(vertx, catalogs, upstreams, sessions, heldCalls);
+    dispatcher = new McpDispatcher(vertx, catalogs, upstreams, sessions, heldCalls,
+        new io.mcpgateway.gateway.dispatch.TaskIds(node.secrets()));
     listeners = new ListenStreams(vertx, dispatcher::stopListening);
     var endpoint = new StreamableHttpEndpoint(dispatcher, sessions, config.callerLimits().maxBatchSize(),
         new ModernHttpEndpoint(dispatcher, listeners));

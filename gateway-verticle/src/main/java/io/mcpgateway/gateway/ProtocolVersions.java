@@ -30,6 +30,14 @@ public final class ProtocolVersions {
     return version != null && MODERN.contains(version);
   }
 
+  /**
+   * Tasks (basic/utilities/tasks) exist in 2025-11-25 only: earlier versions have none, and 2026-07-28 moved them
+   * into the {@code io.modelcontextprotocol/tasks} extension, which the gateway does not offer.
+   */
+  public static boolean hasTasks(String version) {
+    return "2025-11-25".equals(version);
+  }
+
   /** {@code title} on Implementation and items arrived in 2025-06-18. */
   public static boolean hasTitles(String version) {
     return !"2025-03-26".equals(version) && !"2024-11-05".equals(version);

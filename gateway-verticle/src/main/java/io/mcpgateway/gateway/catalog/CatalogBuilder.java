@@ -21,6 +21,17 @@ public final class CatalogBuilder {
 
   public static ToolCatalog build(Preset preset, Map<UUID, List<JsonObject>> toolsByServer,
       List<ToolCatalog.Unavailable> unavailable) {
+    return build(preset, toolsByServer, unavailable, Map.of());
+  }
+
+  /**
+   * {@code taskServers}: the linked servers whose tasks the gateway relays (MCP 2025-11-25 tasks: a Streamable
+   * HTTP server declaring {@code tasks.requests.tools.call}), each with its {@code tasks} capability. Their tools
+   * keep {@code execution.taskSupport}; of the others a tool requiring tasks is hidden (a client may not call it
+   * as a task there) and {@code optional} is dropped.
+   */
+  public static ToolCatalog build(Preset preset, Map<UUID, List<JsonObject>> toolsByServer,
+      List<ToolCatalog.Unavailable> unavailable, Map<UUID, JsonObject> taskServers) {
     List<Federation.Claim> claims = new ArrayList<>();
     List<ToolCatalog.Note> taskNotes = new ArrayList<>();
     if (preset.active()) {
@@ -34,20 +45,16 @@ public final class CatalogBuilder {
           if (!link.allows(original)) {
             continue;
           }
-          // MCP 2025-11-25 tasks: the gateway does not relay tasks/*, so a tool that can only run as a task is not
-          // listed, and one that may is offered as a plain tool (the call runs to completion).
-          String taskSupport = tool.getValue("execution") instanceof JsonObject e ? e.getString("taskSupport") : null;
-          if ("required".equals(taskSupport)) {
-            taskNotes.add(new ToolCatalog.Note(null, original, link.serverSlug(),
-                "hidden: the tool requires tasks (execution.taskSupport = required), which the gateway does not relay"));
-            continue;
-          }
-          if (taskSupport != null) {
-            tool = tool.copy();
-            tool.getJsonObject("execution").remove("taskSupport");
-            if (tool.getJsonObject("execution").isEmpty()) {
-              tool.remove("execution");
+          // MCP 2025-11-25 tasks: relayed only for task servers; elsewhere a tool that can only run as a task is
+          // not listed, and one that may is offered as a plain tool (the call runs to completion).
+          if (!taskServers.containsKey(link.serverId())) {
+            if (ToolCatalog.requiresTask(tool)) {
+              taskNotes.add(new ToolCatalog.Note(null, original, link.serverSlug(), "hidden: the tool requires tasks "
+                  + "(execution.taskSupport = required), which the gateway relays only from Streamable HTTP servers "
+                  + "declaring tasks.requests.tools.call"));
+              continue;
             }
+            tool = ToolCatalog.withoutTaskSupport(tool);
           }
           claims.add(new Federation.Claim(link, original, tool));
         }
@@ -62,6 +69,6 @@ public final class CatalogBuilder {
     exposed.sort(Comparator.comparing(ExposedTool::name));
     List<ToolCatalog.Note> notes = new ArrayList<>(outcome.notes());
     notes.addAll(taskNotes);
-    return new ToolCatalog(exposed, notes, unavailable);
+    return new ToolCatalog(exposed, notes, unavailable, taskServers);
   }
 }

@@ -253,6 +253,7 @@ public final class CatalogService {
   private Future<ToolCatalog> load(Preset preset) {
     List<PresetServer> enabled = preset.servers().stream().filter(PresetServer::enabled).toList();
     Map<UUID, List<JsonObject>> tools = new HashMap<>();
+    Map<UUID, JsonObject> taskServers = new HashMap<>();
     List<ToolCatalog.Unavailable> unavailable = new ArrayList<>();
     List<Future<Void>> loads = new ArrayList<>();
     for (PresetServer link : enabled) {
@@ -261,16 +262,40 @@ public final class CatalogService {
           return Future.<Void>succeededFuture();
         }
         // The last good list at once while a fresh one is fetched: a hanging server never stalls the others.
-        return lastTools.get(link.serverId(), () -> serverTools(found.get()))
+        Future<Void> listed = lastTools.get(link.serverId(), () -> serverTools(found.get()))
             .onSuccess(list -> tools.put(link.serverId(), list))
             .onFailure(e -> unavailable.add(new ToolCatalog.Unavailable(link.serverId(), link.serverSlug(),
                 e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())))
             .<Void>mapEmpty()
             .otherwiseEmpty();
+        Future<Void> tasks = taskCapability(found.get()).onSuccess(t -> {
+          if (t != null) {
+            taskServers.put(link.serverId(), t);
+          }
+        }).<Void>mapEmpty().otherwiseEmpty();
+        return Future.join(listed, tasks).<Void>mapEmpty().otherwiseEmpty();
       });
       loads.add(one);
     }
-    return Future.join(loads).transform(ar -> Future.succeededFuture(CatalogBuilder.build(preset, tools, unavailable)));
+    return Future.join(loads).transform(ar -> Future.succeededFuture(CatalogBuilder.build(preset, tools, unavailable,
+        taskServers)));
+  }
+
+  /**
+   * The server's {@code tasks} capability when the gateway relays its tasks, else null (MCP 2025-11-25
+   * basic/utilities/tasks): it must declare {@code tasks.requests.tools.call} and speak Streamable HTTP, whose
+   * session ids let any gateway instance reach the upstream session a task lives in (over stdio a task lives in
+   * one instance's child process). From the last good offer, like the lists.
+   */
+  private Future<JsonObject> taskCapability(UpstreamServer server) {
+    if (server.transport() != io.mcpgateway.model.server.Transport.STREAMABLE_HTTP) {
+      return Future.succeededFuture();
+    }
+    return lastFeatures.get(server.id(), () -> fetchFeatures(server)).map(f ->
+        f.offer().capabilities().getValue("tasks") instanceof JsonObject tasks
+            && tasks.getValue("requests") instanceof JsonObject requests
+            && requests.getValue("tools") instanceof JsonObject tools
+            && tools.getValue("call") instanceof JsonObject ? tasks.copy() : null);
   }
 
   /** A preset changed (any node): forget presets (its slug may have changed) and its catalog. */

@@ -2,6 +2,8 @@ package io.mcpgateway.gateway.dispatch;
 
 import io.mcpgateway.gateway.ProtocolVersions;
 import io.mcpgateway.gateway.catalog.CatalogService;
+import io.mcpgateway.gateway.catalog.FeatureCatalog;
+import io.mcpgateway.gateway.catalog.ToolCatalog;
 import io.mcpgateway.gateway.session.Session;
 import io.mcpgateway.gateway.session.SessionRegistry;
 import io.mcpgateway.gateway.upstream.Upstreams;
@@ -25,27 +27,26 @@ public final class McpDispatcher {
   private final CatalogService catalogs;
   private final SessionRegistry sessions;
   private final ToolMethods tools;
+  private final TaskMethods tasks;
   private final Upstreams upstreams;
   private final PromptMethods prompts;
   private final ResourceMethods resources;
   private final CompletionMethods completions;
   private final ListenFilter listens;
 
-  public McpDispatcher(Vertx vertx, CatalogService catalogs, Upstreams upstreams, SessionRegistry sessions) {
-    this(vertx, catalogs, upstreams, sessions, null);
-  }
-
   /**
    * {@code held}: where this instance holds modern callers' calls while 2025-era upstreams wait for their input
-   * (null: such upstream requests are refused).
+   * (null: such upstream requests are refused). {@code taskIds}: the sealed ids of tasks (key shared by the node's
+   * instances and every node).
    */
   public McpDispatcher(Vertx vertx, CatalogService catalogs, Upstreams upstreams, SessionRegistry sessions,
-      HeldCalls held) {
+      HeldCalls held, TaskIds taskIds) {
     this.upstreams = upstreams;
     this.catalogs = catalogs;
     this.sessions = sessions;
     Forwarder forwarder = new Forwarder(catalogs, upstreams);
-    this.tools = new ToolMethods(catalogs, forwarder, new ToolCallRecorder(vertx), held);
+    this.tasks = new TaskMethods(catalogs, upstreams, taskIds);
+    this.tools = new ToolMethods(catalogs, forwarder, new ToolCallRecorder(vertx), held, tasks);
     this.prompts = new PromptMethods(catalogs, forwarder);
     this.resources = new ResourceMethods(vertx, catalogs, forwarder, sessions);
     this.completions = new CompletionMethods(catalogs, forwarder);
@@ -72,11 +73,18 @@ public final class McpDispatcher {
     }
     JsonObject clientInfo = params.getValue("clientInfo") instanceof JsonObject c ? c : new JsonObject();
     JsonObject clientCapabilities = params.getValue("capabilities") instanceof JsonObject c ? c : new JsonObject();
-    // Capabilities advertised honestly: the union of what the linked servers offer (FeatureCatalog#capabilities).
-    return catalogs.features(preset).map(features -> {
+    // Capabilities advertised honestly: the union of what the linked servers offer (FeatureCatalog#capabilities),
+    // and tasks (2025-11-25 only) when some linked server's tasks are relayed (ToolCatalog#tasksCapability).
+    return Future.all(catalogs.features(preset), catalogs.catalog(preset)).map(both -> {
+      FeatureCatalog features = both.resultAt(0);
+      JsonObject capabilities = features.capabilities();
+      JsonObject taskCapability = ((ToolCatalog) both.resultAt(1)).tasksCapability();
+      if (taskCapability != null && ProtocolVersions.hasTasks(version)) {
+        capabilities.put("tasks", taskCapability);
+      }
       JsonObject result = new JsonObject()
           .put("protocolVersion", version)
-          .put("capabilities", features.capabilities())
+          .put("capabilities", capabilities)
           .put("serverInfo", serverInfo);
       String instructions = features.instructions(preset);
       if (!instructions.isEmpty()) {
@@ -156,6 +164,10 @@ public final class McpDispatcher {
         case "resources/subscribe" -> resources.subscribe(ex, params);
         case "resources/unsubscribe" -> resources.unsubscribe(ex, params);
         case "completion/complete" -> completions.complete(ex, id, params);
+        // MCP 2025-11-25 tasks; a 2026-07-28 client (no session) gets none: that era moved them to an extension.
+        case "tasks/get", "tasks/result", "tasks/cancel", "tasks/list" -> ex.session() == null
+            ? Future.failedFuture(new GatewayException(ErrorCode.NOT_IMPLEMENTED, "Method not found: " + method))
+            : tasks.request(ex, id, method, params);
         default -> Future.failedFuture(new GatewayException(ErrorCode.NOT_IMPLEMENTED, "Method not found: " + method));
       };
     } catch (GatewayException e) {

@@ -21,17 +21,19 @@ final class ToolMethods {
   private final ToolCallRecorder recorder;
   /** Null: a 2025-era upstream's requests during a modern caller's call are refused (no instance to hold them). */
   private final HeldCalls held;
+  private final TaskMethods tasks;
 
-  ToolMethods(CatalogService catalogs, Forwarder forwarder, ToolCallRecorder recorder, HeldCalls held) {
+  ToolMethods(CatalogService catalogs, Forwarder forwarder, ToolCallRecorder recorder, HeldCalls held, TaskMethods tasks) {
     this.catalogs = catalogs;
     this.forwarder = forwarder;
     this.recorder = recorder;
     this.held = held;
+    this.tasks = tasks;
   }
 
   Future<JsonObject> list(Exchange ex, JsonObject params) {
     String cursor = Params.cursor(params);
-    return catalogs.catalog(ex.preset()).map(catalog -> {
+    return catalogs.catalog(ex.preset()).map(all -> TaskMethods.view(all, ex)).map(catalog -> {
       ToolCatalog.Page page = catalog.page(cursor);
       JsonArray tools = new JsonArray();
       page.tools().forEach(t -> tools.add(t.toMcp()));
@@ -59,7 +61,7 @@ final class ToolMethods {
       // The retry of a call the gateway holds for a 2025-era upstream: answered where it is held.
       return held.resume(ex, name, params);
     }
-    return catalogs.catalog(preset).compose(catalog -> {
+    return catalogs.catalog(preset).map(all -> TaskMethods.view(all, ex)).compose(catalog -> {
       Optional<ExposedTool> tool = catalog.find(name);
       if (tool.isEmpty()) {
         return Future.failedFuture(Params.invalid("Unknown tool: " + name + Params.unlisted(catalog.unavailable())));
@@ -92,7 +94,11 @@ final class ToolMethods {
               ar -> recorder.record(preset, tool.get(), caller, System.nanoTime() - started,
                   outcome(ar.succeeded() ? ar.result() : null, ar.cause())));
         }
-        return forwarder.forward(ex, id, server.get(), "tools/call", forwarded).andThen(ar -> {
+        // MCP 2025-11-25 tasks: a task-augmented call to a server whose tasks the gateway relays.
+        JsonObject task = TaskMethods.taskToForward(catalog, tool.get().serverId(), params);
+        Future<JsonObject> answered = task != null ? tasks.create(ex, id, server.get(), forwarded.put("task", task))
+            : forwarder.forward(ex, id, server.get(), "tools/call", forwarded);
+        return answered.andThen(ar -> {
           recorder.record(preset, tool.get(), caller, System.nanoTime() - started,
               outcome(ar.succeeded() ? ar.result() : null, ar.cause()));
         });

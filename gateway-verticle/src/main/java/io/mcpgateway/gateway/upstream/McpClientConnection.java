@@ -43,14 +43,17 @@ final class McpClientConnection {
     final CallRelay relay;
     final Object callerProgressToken;
     final String progressToken;
+    /** The upstream session the request belongs to when not this connection's own (see {@link #call}), else null. */
+    final String session;
     long timer = -1;
 
-    Pending(long id, String method, CallRelay relay, Object callerProgressToken) {
+    Pending(long id, String method, CallRelay relay, Object callerProgressToken, String session) {
       this.id = id;
       this.method = method;
       this.relay = relay;
       this.callerProgressToken = callerProgressToken;
       this.progressToken = callerProgressToken == null ? null : "mgw-" + id;
+      this.session = session;
     }
   }
 
@@ -495,7 +498,7 @@ final class McpClientConnection {
 
   /** Sends a request; its own timeout sends {@code notifications/cancelled} for tools/call (cancellation §). */
   Future<JsonObject> request(String method, JsonObject params, Duration timeout, Handler<JsonObject> onNotification) {
-    return begin(method, params, timeout, onNotification == null ? null : CallRelay.notificationsOnly(onNotification))
+    return begin(method, params, timeout, onNotification == null ? null : CallRelay.notificationsOnly(onNotification), null)
         .promise.future();
   }
 
@@ -506,7 +509,17 @@ final class McpClientConnection {
 
   /** Starts a request whose notifications and server-to-client requests go to {@code relay}. */
   Cancellable call(String method, JsonObject params, Duration timeout, CallRelay relay) {
-    Pending p = begin(method, params, timeout, relay);
+    return call(method, params, timeout, relay, null);
+  }
+
+  /**
+   * As {@link #call(String, JsonObject, Duration, CallRelay)}, in the server's upstream session {@code session}
+   * (null: this connection's own): a task's requests go to the session that created it, which may be another
+   * gateway instance's (Streamable HTTP only). What the upstream asks on that request's stream is answered in the
+   * same session.
+   */
+  Cancellable call(String method, JsonObject params, Duration timeout, CallRelay relay, String session) {
+    Pending p = begin(method, params, timeout, relay, session);
     return new Cancellable(p.promise.future(), reason -> abort(p, reason,
         new GatewayException(ErrorCode.INVALID_INPUT, "cancelled: " + reason)));
   }
@@ -535,10 +548,15 @@ final class McpClientConnection {
     }
   }
 
-  private Pending begin(String method, JsonObject params, Duration timeout, CallRelay relay) {
+  /** This connection's upstream session id (Streamable HTTP, 2025 era), or null. */
+  String sessionId() {
+    return transport.sessionId();
+  }
+
+  private Pending begin(String method, JsonObject params, Duration timeout, CallRelay relay, String session) {
     JsonObject meta = params == null ? null : params.getJsonObject("_meta");
     Object callerToken = meta == null ? null : meta.getValue("progressToken");
-    Pending p = new Pending(nextId++, method, relay, callerToken);
+    Pending p = new Pending(nextId++, method, relay, callerToken, session);
     if (closed) {
       p.promise.fail(unavailable("connection is closed"));
       return p;
@@ -554,7 +572,7 @@ final class McpClientConnection {
       abort(p, "timed out after " + timeout.toMillis() + " ms", new GatewayException(ErrorCode.TIMEOUT,
           "upstream \"" + name + "\" did not answer " + method + " within " + timeout.toMillis() + " ms"));
     });
-    transport.send(JsonRpc.request(p.id, method, sent)).onFailure(e -> fail(p, asGatewayFailure(e)));
+    transport.send(JsonRpc.request(p.id, method, sent), session).onFailure(e -> fail(p, asGatewayFailure(e)));
     return p;
   }
 
@@ -572,7 +590,7 @@ final class McpClientConnection {
     // modern stdio, one shared channel, still sends notifications/cancelled (stdio §Cancellation).
     if (!"initialize".equals(p.method) && !(era == Era.MODERN && transport.cancelsByClosingStream())) {
       transport.send(JsonRpc.notification("notifications/cancelled",
-          new JsonObject().put("requestId", p.id).put("reason", reason)));
+          new JsonObject().put("requestId", p.id).put("reason", reason)), p.session);
     }
     transport.abandon(p.id);
   }
@@ -665,7 +683,9 @@ final class McpClientConnection {
           return;
         }
         // cancellation §: the upstream no longer wants the answer to one of its requests; no response is sent.
-        ServerRequest r = fromServer.remove(String.valueOf(params.getValue("requestId")));
+        Pending carried = related instanceof Number rid ? pending.get(rid.longValue()) : null;
+        ServerRequest r = fromServer.remove(serverRequestKey(carried == null ? null : carried.session,
+            params.getValue("requestId")));
         if (r != null) {
           r.cancel(params.getString("reason", "cancelled by the server"));
         }
@@ -685,21 +705,24 @@ final class McpClientConnection {
   private void serverRequest(JsonObject request, Object related) {
     Object id = request.getValue("id");
     String method = request.getString("method");
+    // Answered in the upstream session whose stream carried the request (a task's, possibly not ours).
+    Pending carried = related instanceof Number n ? pending.get(n.longValue()) : null;
+    String session = carried == null ? null : carried.session;
     if ("ping".equals(method)) {
-      transport.send(JsonRpc.result(id, new JsonObject()));
+      transport.send(JsonRpc.result(id, new JsonObject()), session);
       return;
     }
     JsonObject params = request.getValue("params") instanceof JsonObject o ? o : new JsonObject();
     String refused = refusal(method, params);
     if (refused != null) {
-      transport.send(JsonRpc.error(id, JsonRpc.METHOD_NOT_FOUND, refused));
+      transport.send(JsonRpc.error(id, JsonRpc.METHOD_NOT_FOUND, refused), session);
       return;
     }
-    String key = String.valueOf(id);
+    String key = serverRequestKey(session, id);
     if (fromServer.containsKey(key) || fromServer.size() >= MAX_SERVER_REQUESTS) {
       transport.send(JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, fromServer.containsKey(key)
           ? "request id " + key + " is already in use" : "too many requests to the client in flight (max "
-          + MAX_SERVER_REQUESTS + ")"));
+          + MAX_SERVER_REQUESTS + ")"), session);
       return;
     }
     ServerRequest relayed = new ServerRequest(method, params.copy());
@@ -714,8 +737,13 @@ final class McpClientConnection {
       if (closed) {
         return;
       }
-      transport.send(ar.succeeded() ? withId(id, ar.result()) : errorFor(id, ar.cause()));
+      transport.send(ar.succeeded() ? withId(id, ar.result()) : errorFor(id, ar.cause()), session);
     });
+  }
+
+  /** Request ids are the upstream session's own: a task's session (not ours) may reuse one of ours. */
+  private static String serverRequestKey(String session, Object id) {
+    return session == null ? String.valueOf(id) : session + " " + id;
   }
 
   /** Why the connection will not relay this request, or null: only what it declared upstream (client features). */

@@ -3,6 +3,7 @@ package io.mcpgateway.gateway.upstream;
 import io.mcpgateway.gateway.RequestMeta;
 import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.GatewayException;
+import io.mcpgateway.model.jsonrpc.JsonRpc;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -69,9 +70,20 @@ final class StreamableHttpTransport extends Transport {
 
   @Override
   Future<Void> send(JsonObject message) {
+    return send(message, null);
+  }
+
+  /**
+   * {@code session} non-null: the message belongs to that upstream session of the server rather than this
+   * connection's own (a task created through another gateway instance, MCP 2025-11-25 tasks: the server binds a
+   * task to the session that created it). A 404 then means that session has ended: the request fails with
+   * -32602 and this connection's own session is untouched.
+   */
+  @Override
+  Future<Void> send(JsonObject message, String session) {
     Object id = message.containsKey("method") ? message.getValue("id") : null;
     // A request is bounded by its call's own timer (abandon() resets it); anything else by the control timeout.
-    RequestOptions options = options(HttpMethod.POST);
+    RequestOptions options = options(HttpMethod.POST, session);
     if (id == null) {
       options.setIdleTimeout(limits.controlTimeout().toMillis());
     }
@@ -92,7 +104,7 @@ final class StreamableHttpTransport extends Transport {
           }
           return req.send(message.toBuffer());
         })
-        .compose(resp -> handle(resp, id))
+        .compose(resp -> handle(resp, id, session))
         .onFailure(e -> {
           if (id != null) {
             inFlight.remove(id);
@@ -100,13 +112,19 @@ final class StreamableHttpTransport extends Transport {
         });
   }
 
-  private Future<Void> handle(HttpClientResponse resp, Object id) {
-    String session = modern ? null : resp.getHeader("Mcp-Session-Id");
+  private Future<Void> handle(HttpClientResponse resp, Object id, String borrowed) {
+    String session = modern || borrowed != null ? null : resp.getHeader("Mcp-Session-Id");
     if (session != null && sessionId == null) {
       sessionId = session;
     }
     int status = resp.statusCode();
     String type = resp.getHeader("Content-Type") == null ? "" : resp.getHeader("Content-Type");
+    if (status == 404 && borrowed != null) {
+      resp.end();
+      inFlight.remove(id);
+      return Future.failedFuture(new UpstreamRpcError(new JsonObject().put("code", JsonRpc.INVALID_PARAMS)
+          .put("message", "the upstream session this request belongs to has ended")));
+    }
     if (status == 404 && sessionId != null) {
       // transports §Session Management: the server no longer knows the session; start a new one. The request
       // that met the 404 fails with SessionExpired first (it was not processed, so the pool retries it on a
@@ -144,7 +162,7 @@ final class StreamableHttpTransport extends Transport {
       });
     }
     if (type.startsWith("text/event-stream")) {
-      new RequestStream(id).consume(resp);
+      new RequestStream(id, borrowed).consume(resp);
       return Future.succeededFuture();
     }
     return BoundedBody.read(resp, name, limits.maxMessageBytes()).map(body -> {
@@ -167,12 +185,14 @@ final class StreamableHttpTransport extends Transport {
   private final class RequestStream {
     private static final int MAX_RESUMES = 20;
     private final Object id;
+    private final String borrowed;
     private final SseParser parser;
     private boolean answered;
     private int resumes;
 
-    RequestStream(Object id) {
+    RequestStream(Object id, String borrowed) {
       this.id = id;
+      this.borrowed = borrowed;
       this.parser = new SseParser(limits.maxMessageBytes(), event -> answered |= deliver(event.data(), id), limit -> {
         // The event is dropped as it streams in; the call fails now and the stream is let go.
         answered = true;
@@ -210,7 +230,7 @@ final class StreamableHttpTransport extends Transport {
       if (closed || !inFlight.containsKey(id)) {
         return;
       }
-      guard.route(options(HttpMethod.GET)).compose(client::request)
+      guard.route(options(HttpMethod.GET, borrowed)).compose(client::request)
           .compose(req -> {
             inFlight.put(id, req);
             return req.putHeader("Accept", "text/event-stream").putHeader("Last-Event-ID", parser.lastEventId()).send();
@@ -413,11 +433,20 @@ final class StreamableHttpTransport extends Transport {
     return "Streamable HTTP " + redacted(url);
   }
 
+  @Override
+  String sessionId() {
+    return modern ? null : sessionId;
+  }
+
   private RequestOptions options(HttpMethod method) {
+    return options(method, null);
+  }
+
+  private RequestOptions options(HttpMethod method, String session) {
     var options = new RequestOptions().setMethod(method).setAbsoluteURI(url).setIdleTimeout(0);
     headers.forEach(options::putHeader);
-    if (sessionId != null) {
-      options.putHeader("Mcp-Session-Id", sessionId);
+    if (session != null || sessionId != null) {
+      options.putHeader("Mcp-Session-Id", session != null ? session : sessionId);
     }
     if (protocolVersion != null) {
       options.putHeader("MCP-Protocol-Version", protocolVersion);

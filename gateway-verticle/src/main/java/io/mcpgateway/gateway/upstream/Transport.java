@@ -45,6 +45,19 @@ abstract class Transport {
   abstract Future<Void> send(JsonObject message);
 
   /**
+   * Sends one message that belongs to the server's upstream session {@code session} (null: this connection's
+   * own). Only Streamable HTTP has session ids to name; the others send on their one channel.
+   */
+  Future<Void> send(JsonObject message, String session) {
+    return send(message);
+  }
+
+  /** This connection's upstream session id ({@code Mcp-Session-Id}), or null (stdio, legacy SSE, modern). */
+  String sessionId() {
+    return null;
+  }
+
+  /**
    * Whether this transport can carry modern (2026-07-28) requests, so the connection probes with server/discover
    * (Streamable HTTP and stdio; the legacy HTTP+SSE transport is 2024-11-05 only).
    */

@@ -14,4 +14,12 @@ public interface UpstreamCall {
 
   /** The caller cancelled: tell the upstream ({@code notifications/cancelled}) and fail {@link #result()}. */
   void cancel(String reason);
+
+  /**
+   * The upstream session ({@code Mcp-Session-Id}) the request went to, once it was sent; null before, and for
+   * upstreams without session ids (stdio, legacy SSE, the 2026 era).
+   */
+  default String upstreamSession() {
+    return null;
+  }
 }

@@ -369,6 +369,12 @@ public final class UpstreamPool implements Upstreams {
   @Override
   public UpstreamCall call(UpstreamServer server, String method, JsonObject params, DownstreamClient client,
       CallRelay relay) {
+    return call(server, method, params, client, relay, null);
+  }
+
+  @Override
+  public UpstreamCall call(UpstreamServer server, String method, JsonObject params, DownstreamClient client,
+      CallRelay relay, String upstreamSession) {
     Entry e = entry(server);
     Slot slot = slotFor(e, client);
     Duration timeout = callTimeout(server);
@@ -379,7 +385,8 @@ public final class UpstreamPool implements Upstreams {
       if (call.cancelledWith != null) {
         return Future.failedFuture(new GatewayException(ErrorCode.INVALID_INPUT, "cancelled: " + call.cancelledWith));
       }
-      McpClientConnection.Cancellable started = c.call(method, params, left, relay);
+      McpClientConnection.Cancellable started = c.call(method, params, left, relay, upstreamSession);
+      call.upstreamSession = upstreamSession != null ? upstreamSession : c.sessionId();
       call.cancel = started.cancel();
       return started.result();
     }));
@@ -484,6 +491,12 @@ public final class UpstreamPool implements Upstreams {
     Future<JsonObject> result;
     Handler<String> cancel;
     String cancelledWith;
+    String upstreamSession;
+
+    @Override
+    public String upstreamSession() {
+      return upstreamSession;
+    }
 
     @Override
     public Future<JsonObject> result() {

@@ -51,6 +51,18 @@ public interface Upstreams {
     return server.toolCallTimeout().orElse(java.time.Duration.ofSeconds(30));
   }
 
+  /**
+   * As {@link #call(UpstreamServer, String, JsonObject, DownstreamClient, CallRelay)}, sent in the server's upstream
+   * session {@code upstreamSession} (an {@code Mcp-Session-Id} from {@link UpstreamCall#upstreamSession()}, possibly
+   * of another gateway instance or node; null: the caller's usual one). A task lives in the upstream session that
+   * created it (MCP 2025-11-25 tasks), so its {@code tasks/*} requests go there. A session that has ended answers
+   * -32602.
+   */
+  default UpstreamCall call(UpstreamServer server, String method, JsonObject params, DownstreamClient client,
+      CallRelay relay, String upstreamSession) {
+    return call(server, method, params, client, relay);
+  }
+
   /** The downstream session ended: close the upstream sessions it owned. */
   default void release(String sessionId) {}
 

@@ -86,6 +86,34 @@ class CatalogBuilderTest {
   }
 
   @Test
+  void a_task_servers_tools_keep_their_task_support_and_the_view_without_tasks_drops_it() {
+    Preset p = preset(PresetStatus.ACTIVE, new PresetServer(A, "alpha", true, List.of(), Instant.EPOCH),
+        new PresetServer(B, "beta", true, List.of(), Instant.EPOCH.plusSeconds(1)));
+    List<JsonObject> tasked = tools("plain", "may", "must");
+    tasked.get(1).put("execution", new JsonObject().put("taskSupport", "optional"));
+    tasked.get(2).put("execution", new JsonObject().put("taskSupport", "required"));
+    List<JsonObject> other = tools("only");
+    other.get(0).put("execution", new JsonObject().put("taskSupport", "required"));
+    JsonObject tasks = new JsonObject().put("list", new JsonObject()).put("cancel", new JsonObject())
+        .put("requests", new JsonObject().put("tools", new JsonObject().put("call", new JsonObject())));
+    ToolCatalog c = CatalogBuilder.build(p, Map.of(A, tasked, B, other), List.of(), Map.of(A, tasks));
+    assertThat(c.tools()).extracting(ExposedTool::name).containsExactly("may", "must", "plain");
+    assertThat(c.find("must").orElseThrow().toMcp().getJsonObject("execution").getString("taskSupport")).isEqualTo("required");
+    assertThat(c.relaysTasks(A)).isTrue();
+    assertThat(c.relaysTasks(B)).isFalse();
+    assertThat(c.tasksCapability()).as("never list: the gateway cannot tell whose task an upstream lists")
+        .isEqualTo(new JsonObject().put("cancel", new JsonObject())
+            .put("requests", new JsonObject().put("tools", new JsonObject().put("call", new JsonObject()))));
+
+    ToolCatalog plain = c.withoutTasks();
+    assertThat(plain.tools()).extracting(ExposedTool::name).containsExactly("may", "plain");
+    assertThat(plain.find("may").orElseThrow().toMcp().containsKey("execution")).isFalse();
+    assertThat(plain.relaysTasks(A)).isFalse();
+    assertThat(plain.tasksCapability()).isNull();
+    assertThat(CatalogBuilder.build(p, Map.of(B, other), List.of()).tasksCapability()).isNull();
+  }
+
+  @Test
   void a_cursor_from_a_catalog_that_changed_since_is_refused() {
     String[] names = new String[150];
     for (int i = 0; i < names.length; i++) {

