@@ -12,6 +12,7 @@ import io.mcpgateway.testing.Eventually;
 import io.mcpgateway.testing.mcp.HttpFixtureServer;
 import io.mcpgateway.testing.mcp.conformance.ConformanceFeatures;
 import io.mcpgateway.testing.mcp.modern.ModernFixtureServer;
+import io.mcpgateway.testing.mcp.modern.NodePackages;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -373,6 +374,37 @@ class ListenSubscriptionsTest {
             && "bye".equals(m.getJsonObject("result").getJsonObject("_meta").getValue("io.modelcontextprotocol/subscriptionId"))));
         Eventually.await("the upstream no longer watched", WAIT, () -> watching(parting, "parting://doc/a") == 0);
       }
+    }
+  }
+
+  @Test
+  void the_typescript_sdk_v2_client_listens_through_the_preset_and_its_close_releases_the_upstream() throws Exception {
+    noStreamsOpen();
+    var dir = NodePackages.dir();
+    JsonObject filter = uris("new://doc/b", "test://watched-resource").put("promptsListChanged", true);
+    Process p = new ProcessBuilder(NodePackages.node(dir).toString(), NodePackages.script("modern-listener.mjs").toString(),
+        gw.base() + "/mcp/" + both.slug(), filter.encode()).directory(dir.toFile()).redirectErrorStream(true).start();
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Thread reader = new Thread(() -> new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+        java.nio.charset.StandardCharsets.UTF_8)).lines().forEach(lines::add), "ts-listener");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      Eventually.await("the SDK's acknowledged subscription", Duration.ofSeconds(30),
+          () -> lines.stream().anyMatch(l -> l.startsWith("{\"honoured\"") || l.startsWith("{\"error\"")));
+      JsonObject honoured = lines.stream().filter(l -> l.startsWith("{")).map(JsonObject::new).findFirst().orElseThrow();
+      assertThat(honoured.getJsonObject("honoured")).as(String.join("\n", lines)).isEqualTo(filter);
+      modern.resourceUpdated("new://doc/b");
+      legacy.resourceUpdated("test://watched-resource");
+      Eventually.await("both updates in the SDK client", WAIT, () -> lines.stream().filter(l -> l.contains("notifications/resources/updated")).count() >= 2);
+      assertThat(lines).anyMatch(l -> l.contains("\"uri\":\"new://doc/b\"")).anyMatch(l -> l.contains("\"uri\":\"test://watched-resource\""));
+      p.getOutputStream().close();
+      assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as(String.join("\n", lines)).isTrue();
+      assertThat(p.exitValue()).isZero();
+      Eventually.await("the upstream subscription released after the SDK closed it", WAIT,
+          () -> watching(modern, "new://doc/b") == 0);
+    } finally {
+      p.destroyForcibly();
     }
   }
 
