@@ -65,10 +65,17 @@ class TasksEndToEndTest {
    * {@code onMessage} sees every other message of an SSE stream and may answer it (returns the answer to POST).
    */
   private static JsonObject post(String session, JsonObject message, Function<JsonObject, JsonObject> onMessage) {
+    return post(null, session, message, onMessage);
+  }
+
+  private static JsonObject post(String bearer, String session, JsonObject message, Function<JsonObject, JsonObject> onMessage) {
     Promise<JsonObject> answer = Promise.promise();
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(gw.port())
         .setURI("/mcp/" + preset.slug()).putHeader("Accept", "application/json, text/event-stream")
         .putHeader("Content-Type", "application/json");
+    if (bearer != null) {
+      options.putHeader("Authorization", "Bearer " + bearer);
+    }
     if (session != null) {
       options.putHeader("Mcp-Session-Id", session).putHeader("MCP-Protocol-Version", "2025-11-25");
     }
@@ -98,7 +105,7 @@ class TasksEndToEndTest {
               } else if (onMessage != null) {
                 JsonObject reply = onMessage.apply(m);
                 if (reply != null) {
-                  post(session, reply, null);
+                  post(bearer, session, reply, null);
                 }
               }
             }
@@ -123,12 +130,44 @@ class TasksEndToEndTest {
   }
 
   private static String initialize(JsonObject capabilities) {
-    String session = post(null, request(1, "initialize", new JsonObject().put("protocolVersion", "2025-11-25")
+    return initialize(null, capabilities);
+  }
+
+  private static String initialize(String bearer, JsonObject capabilities) {
+    String session = post(bearer, null, request(1, "initialize", new JsonObject().put("protocolVersion", "2025-11-25")
         .put("capabilities", capabilities).put("clientInfo", new JsonObject().put("name", "raw").put("version", "1"))), null)
         .getString("session");
     assertThat(session).isNotNull();
-    post(session, new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/initialized"), null);
+    post(bearer, session, new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/initialized"), null);
     return session;
+  }
+
+  /** An API key of a new principal (valid on the public preset, so the caller is that principal). */
+  private static String keyOfNewPrincipal() {
+    var principal = new io.mcpgateway.model.access.PrincipalStore().upsert(gw.pool, "https://issuer.test",
+        "user-" + java.util.UUID.randomUUID(), null, "User", false).await();
+    String key = io.mcpgateway.model.access.ApiKeys.generate();
+    new io.mcpgateway.model.access.ApiKeyStore().insert(gw.pool, new io.mcpgateway.model.access.ApiKey(
+        java.util.UUID.randomUUID(), principal.id(), "tasks", io.mcpgateway.model.access.ApiKeys.prefix(key).orElseThrow(),
+        io.mcpgateway.model.access.ApiKeys.hash(key), List.of(), null, null, null, null)).await();
+    return key;
+  }
+
+  @Test
+  void a_principals_task_is_theirs_in_every_session_and_nobody_elses() {
+    String alice = keyOfNewPrincipal();
+    String bob = keyOfNewPrincipal();
+    String first = initialize(alice, new JsonObject());
+    String taskId = result(post(alice, first, slowTask(3, 200, "epsilon"), null)).getJsonObject("task").getString("taskId");
+    // tasks §Security Considerations: bound to the authorization context (the principal), not to one session.
+    String second = initialize(alice, new JsonObject());
+    JsonObject payload = result(post(alice, second, request(4, "tasks/result", new JsonObject().put("taskId", taskId)), null));
+    assertThat(payload.getJsonArray("content").getJsonObject(0).getString("text")).isEqualTo("up done: epsilon");
+    String bobs = initialize(bob, new JsonObject());
+    JsonObject refused = post(bob, bobs, request(5, "tasks/get", new JsonObject().put("taskId", taskId)), null);
+    assertThat(refused.getJsonObject("error").getInteger("code")).isEqualTo(-32602);
+    JsonObject anonymous = taskGet(initialize(new JsonObject()), taskId);
+    assertThat(anonymous.getJsonObject("error").getInteger("code")).isEqualTo(-32602);
   }
 
   private static JsonObject result(JsonObject response) {
