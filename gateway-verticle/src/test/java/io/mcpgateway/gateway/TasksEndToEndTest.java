@@ -324,6 +324,11 @@ class TasksEndToEndTest {
     String taskId = result(rpc(session, request(3, "tools/call", new JsonObject().put("name", "up_ask")
         .put("arguments", new JsonObject().put("what", "launch")).put("task", new JsonObject()))))
         .getJsonObject("task").getString("taskId");
+    // tasks §Input Required Status: a poll sees input_required, then the client calls tasks/result.
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!"input_required".equals(result(taskGet(session, taskId)).getString("status"))) {
+      assertThat(System.nanoTime() - deadline).as("input_required").isNegative();
+    }
     List<JsonObject> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
     JsonObject payload = result(post(session, request(4, "tasks/result", new JsonObject().put("taskId", taskId)), m -> {
       if (!"elicitation/create".equals(m.getString("method"))) {
@@ -337,6 +342,32 @@ class TasksEndToEndTest {
     assertThat(asked.get(0).getJsonObject("params").getJsonObject("_meta").getJsonObject(RELATED).getString("taskId"))
         .as("the elicitation names the task by the caller's id").isEqualTo(taskId);
     assertThat(payload.getJsonArray("content").getJsonObject(0).getString("text")).isEqualTo("confirm launch: accept {\"ok\":true}");
+  }
+
+  @Test
+  void the_typescript_sdk_clients_task_flow_works_through_the_preset() throws Exception {
+    var dir = io.mcpgateway.testing.mcp.modern.NodePackages.dir();
+    Process p = new ProcessBuilder(io.mcpgateway.testing.mcp.modern.NodePackages.node(dir).toString(),
+        io.mcpgateway.testing.mcp.modern.NodePackages.script("tasks-client.mjs").toString(), gw.base() + "/mcp/" + preset.slug())
+        .directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    Map<String, JsonObject> lines = new java.util.HashMap<>();
+    out.lines().filter(l -> l.startsWith("{")).map(JsonObject::new).forEach(l -> lines.put(
+        l.containsKey("step") ? l.getString("step") : l.fieldNames().iterator().next(), l));
+    assertThat(lines).as(out).containsKeys("capabilities", "tools", "slow", "ask", "cancel");
+    assertThat(lines.get("capabilities").getJsonObject("capabilities").getJsonObject("tasks")
+        .getJsonObject("requests").getJsonObject("tools").containsKey("call")).isTrue();
+    assertThat(lines.get("tools").getJsonObject("tools").getString("up_slow")).isEqualTo("required");
+    JsonObject slow = lines.get("slow");
+    assertThat(slow.getString("error")).as(out).isNull();
+    assertThat(slow.getJsonArray("types").getList()).as(out).contains("taskCreated", "result");
+    assertThat(slow.getString("text")).isEqualTo("up done: sdk");
+    assertThat(slow.getString("status")).isEqualTo("completed");
+    JsonObject ask = lines.get("ask");
+    assertThat(ask.getString("error")).as(out).isNull();
+    assertThat(ask.getString("text")).as("the SDK answered the task's elicitation").isEqualTo("confirm deploy: accept {\"ok\":true}");
+    assertThat(lines.get("cancel").getString("status")).as(out).isEqualTo("cancelled");
   }
 
   @Test

@@ -71,6 +71,9 @@ function build() {
     description: 'asks the client to confirm, through the task', inputSchema: { what: z.string() },
     execution: { taskSupport: 'required' }
   }, taskHandlers(async ({ what }, task) => {
+    // tasks §Input Required Status: the requestor sees input_required, then calls tasks/result, which delivers the
+    // queued elicitation (the SDK sets the status only for requests sent from a handler's own context).
+    await taskStore.updateTaskStatus(task.taskId, 'input_required');
     const stream = server.server.experimental.tasks.elicitInputStream({ mode: 'form', message: 'Confirm ' + what + '?',
       requestedSchema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] } },
     { relatedTask: { taskId: task.taskId } });
@@ -82,6 +85,7 @@ function build() {
         throw msg.error;
       }
     }
+    await taskStore.updateTaskStatus(task.taskId, 'working');
     await complete(task.taskId, 'completed', { content: [{ type: 'text', text: 'confirm ' + what + ': ' + answer.action
       + ' ' + JSON.stringify(answer.content ?? {}) }] });
   }));
