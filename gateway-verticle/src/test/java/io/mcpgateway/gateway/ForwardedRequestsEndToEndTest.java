@@ -236,4 +236,60 @@ class ForwardedRequestsEndToEndTest {
     assertThat(done.getJsonArray("messages").getJsonObject(0).getJsonObject("content").getString("text"))
         .isEqualTo("Context: retried");
   }
+
+  /** One 2026-07-28 request to the preset joining the 2025-era asker; the result (the last SSE message or the JSON). */
+  private static JsonObject modern(String method, String name, JsonObject params) {
+    JsonObject meta = new JsonObject().put("io.modelcontextprotocol/protocolVersion", "2026-07-28")
+        .put("io.modelcontextprotocol/clientCapabilities", new JsonObject().put("elicitation", new JsonObject())
+            .put("sampling", new JsonObject()));
+    HttpResponse<Buffer> r = WebClient.create(gw.vertx).post(gw.port(), "127.0.0.1", "/mcp/" + preset.slug())
+        .putHeader("Accept", "application/json, text/event-stream").putHeader("MCP-Protocol-Version", "2026-07-28")
+        .putHeader("Mcp-Method", method).putHeader("Mcp-Name", name)
+        .sendJsonObject(new JsonObject().put("jsonrpc", "2.0").put("id", "m1").put("method", method)
+            .put("params", params.put("_meta", meta))).await();
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    String body = r.bodyAsString();
+    String json = body.startsWith("{") ? body : body.lines().filter(l -> l.startsWith("data: ")).reduce((x, y) -> y)
+        .orElseThrow().substring(6);
+    JsonObject response = new JsonObject(json);
+    assertThat(response.getValue("error")).as(json).isNull();
+    return response.getJsonObject("result");
+  }
+
+  private static JsonObject answering(JsonObject inputRequired, JsonObject answer) {
+    assertThat(inputRequired.getString("resultType")).as(inputRequired.encode()).isEqualTo("input_required");
+    String key = inputRequired.getJsonObject("inputRequests").fieldNames().iterator().next();
+    return new JsonObject().put("requestState", inputRequired.getString("requestState"))
+        .put("inputResponses", new JsonObject().put(key, answer));
+  }
+
+  @Test
+  void a_2025_upstreams_elicitation_during_prompts_get_and_sampling_during_resources_read_reach_a_2026_client() {
+    JsonObject asked = modern("prompts/get", "greeting", new JsonObject().put("name", "greeting"));
+    assertThat(asked.getJsonObject("inputRequests").getMap().values().iterator().next().toString())
+        .contains("elicitation/create").contains("Whom to greet?");
+    JsonObject greeted = modern("prompts/get", "greeting", new JsonObject().put("name", "greeting").mergeIn(answering(asked,
+        new JsonObject().put("action", "accept").put("content", new JsonObject().put("name", "Ada")))));
+    assertThat(greeted.getString("resultType")).isEqualTo("complete");
+    assertThat(greeted.getJsonArray("messages").getJsonObject(0).getJsonObject("content").getString("text"))
+        .isEqualTo("Hello Ada");
+
+    JsonObject sampling = modern("resources/read", "test://sampled", new JsonObject().put("uri", "test://sampled"));
+    JsonObject read = modern("resources/read", "test://sampled", new JsonObject().put("uri", "test://sampled")
+        .mergeIn(answering(sampling, new JsonObject().put("role", "assistant").put("model", "m")
+            .put("content", new JsonObject().put("type", "text").put("text", "short")))));
+    assertThat(read.getJsonArray("contents").getJsonObject(0).getString("text")).isEqualTo("sampled: short");
+    assertThat(read.getJsonArray("contents").getJsonObject(0).getString("uri")).isEqualTo("test://sampled");
+    // A prompt's state does not answer a resource read.
+    JsonObject again = modern("prompts/get", "greeting", new JsonObject().put("name", "greeting"));
+    HttpResponse<Buffer> misplaced = WebClient.create(gw.vertx).post(gw.port(), "127.0.0.1", "/mcp/" + preset.slug())
+        .putHeader("Accept", "application/json").putHeader("MCP-Protocol-Version", "2026-07-28")
+        .putHeader("Mcp-Method", "resources/read").putHeader("Mcp-Name", "test://sampled")
+        .sendJsonObject(new JsonObject().put("jsonrpc", "2.0").put("id", "m2").put("method", "resources/read")
+            .put("params", new JsonObject().put("uri", "test://sampled").mergeIn(answering(again, new JsonObject()))
+                .put("_meta", new JsonObject().put("io.modelcontextprotocol/protocolVersion", "2026-07-28")
+                    .put("io.modelcontextprotocol/clientCapabilities", new JsonObject())))).await();
+    assertThat(misplaced.bodyAsJsonObject().getJsonObject("error").getString("message"))
+        .contains("belongs to another call (prompts/get greeting)");
+  }
 }

@@ -17,7 +17,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * One {@code tools/call} of a 2026-07-28 caller to a 2025-era upstream that asks its client something
+ * One {@code tools/call}, {@code prompts/get} or {@code resources/read} of a 2026-07-28 caller to a 2025-era upstream that asks its client something
  * (sampling, elicitation, roots) while serving it. The upstream waits on its open connection, so the gateway holds
  * the call here, on the instance that made it, between the caller's HTTP requests (MCP 2026-07-28
  * basic/patterns/mrtr): each upstream request becomes an entry of an {@code input_required} result, and the
@@ -50,7 +50,8 @@ final class HeldCall {
   final String id = UUID.randomUUID().toString();
   final String callerKey;
   final UUID presetId;
-  final String tool;
+  /** What the call is: its method and the exposed tool or prompt name or resource URI. */
+  final String target;
   final long deadlineMillis;
   private final Vertx vertx;
   private final HeldCalls registry;
@@ -65,13 +66,13 @@ final class HeldCall {
   private boolean flushing;
   private long expiry = -1;
 
-  HeldCall(Vertx vertx, HeldCalls registry, String callerKey, UUID presetId, String tool, long deadlineMillis,
+  HeldCall(Vertx vertx, HeldCalls registry, String callerKey, UUID presetId, String target, long deadlineMillis,
       Consumer<AsyncResult<JsonObject>> onEnd) {
     this.vertx = vertx;
     this.registry = registry;
     this.callerKey = callerKey;
     this.presetId = presetId;
-    this.tool = tool;
+    this.target = target;
     this.deadlineMillis = deadlineMillis;
     this.onEnd = onEnd;
   }

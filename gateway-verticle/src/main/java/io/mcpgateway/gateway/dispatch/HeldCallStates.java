@@ -14,7 +14,7 @@ import java.util.UUID;
  * {@code input_required} result (MCP 2026-07-28 basic/patterns/mrtr §Server Requirements 4-5): sealed with
  * AES-256-GCM under a key derived from {@code MGW_SECRET_KEY} (every node of a cluster derives the same), so it
  * cannot be forged or altered; it names the gateway instance holding the pending upstream call (its event-bus
- * address), the exchange and its round, and binds them to the caller, preset and tool, with a short expiry.
+ * address), the exchange and its round, and binds them to the caller, preset and request (its method and exposed name or URI), with a short expiry.
  * An upstream's own state never starts with {@link #PREFIX} in practice; one that did would simply be refused.
  * Thread-safe and stateless.
  */
@@ -28,11 +28,11 @@ public final class HeldCallStates {
    * What a state says. {@code holder}: the event-bus address of the instance holding the call; {@code deadlineMillis}:
    * when the upstream call itself times out (a forwarded retry waits no longer).
    */
-  public record State(String holder, String exchange, int round, String callerKey, UUID presetId, String tool,
+  public record State(String holder, String exchange, int round, String callerKey, UUID presetId, String target,
       long expiresAtMillis, long deadlineMillis) {
     JsonObject toJson() {
       return new JsonObject().put("h", holder).put("x", exchange).put("r", round).put("c", callerKey)
-          .put("p", presetId.toString()).put("t", tool).put("e", expiresAtMillis).put("d", deadlineMillis);
+          .put("p", presetId.toString()).put("t", target).put("e", expiresAtMillis).put("d", deadlineMillis);
     }
 
     static State fromJson(JsonObject j) {
@@ -74,11 +74,11 @@ public final class HeldCallStates {
       state = State.fromJson(new JsonObject(new String(plain, StandardCharsets.UTF_8)));
     } catch (RuntimeException forgedOrMalformed) {
       // Not base64, altered, sealed under another key or truncated.
-      throw invalid("requestState was not issued by this gateway or was altered; call the tool again without it");
+      throw invalid("requestState was not issued by this gateway or was altered; send the request again without it");
     }
     if (now() > state.expiresAtMillis()) {
       throw invalid("requestState expired (the gateway holds a pending call for " + HeldCalls.HOLD.toSeconds()
-          + " s after asking for input); call the tool again without it");
+          + " s after asking for input); send the request again without it");
     }
     return state;
   }

@@ -93,9 +93,9 @@ public final class HeldCalls {
   }
 
   /** A call about to start for {@code caller}; it is registered only once it asks the caller something. */
-  HeldCall open(Caller caller, UUID presetId, String tool, Duration upstreamTimeout,
+  HeldCall open(Caller caller, UUID presetId, String target, Duration upstreamTimeout,
       Consumer<AsyncResult<JsonObject>> onEnd) {
-    return new HeldCall(vertx, this, caller.rateKey(), presetId, tool, states.now() + upstreamTimeout.toMillis(), onEnd);
+    return new HeldCall(vertx, this, caller.rateKey(), presetId, target, states.now() + upstreamTimeout.toMillis(), onEnd);
   }
 
   boolean admit(HeldCall call) {
@@ -117,7 +117,7 @@ public final class HeldCalls {
   }
 
   String seal(HeldCall call, int round) {
-    return states.seal(new HeldCallStates.State(address, call.id, round, call.callerKey, call.presetId, call.tool,
+    return states.seal(new HeldCallStates.State(address, call.id, round, call.callerKey, call.presetId, call.target,
         states.now() + hold.toMillis(), call.deadlineMillis));
   }
 
@@ -132,14 +132,14 @@ public final class HeldCalls {
 
   static GatewayException unknown() {
     return HeldCallStates.invalid("no pending call for this requestState: it completed, expired, or the gateway "
-        + "instance holding it stopped; call the tool again without it");
+        + "instance holding it stopped; send the request again without it");
   }
 
   /**
-   * A {@code tools/call} retry carrying one of the gateway's own states: answered by the call it names, here or on
+   * A retry ({@code tools/call}, {@code prompts/get}, {@code resources/read}) carrying one of the gateway's own states: answered by the call it names, here or on
    * the instance holding it. Fails with a -32602 error for a forged, expired, used or someone else's state.
    */
-  Future<JsonObject> resume(Exchange ex, String tool, JsonObject params) {
+  Future<JsonObject> resume(Exchange ex, String target, JsonObject params) {
     String token = (String) params.getValue("requestState");
     HeldCallStates.State state;
     try {
@@ -147,10 +147,10 @@ public final class HeldCalls {
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
-    if (!state.presetId().equals(ex.preset().id()) || !state.tool().equals(tool)) {
+    if (!state.presetId().equals(ex.preset().id()) || !state.target().equals(target)) {
       // mrtr §Server Requirements 5: state presented on a request it does not belong to.
-      return Future.failedFuture(HeldCallStates.invalid("requestState belongs to another call (tool \"" + state.tool()
-          + "\" of another preset or name); call the tool again without it"));
+      return Future.failedFuture(HeldCallStates.invalid("requestState belongs to another call (" + state.target()
+          + (state.presetId().equals(ex.preset().id()) ? "" : " of another preset") + "); send that request again without it"));
     }
     String caller = ex.caller().rateKey();
     JsonObject meta = params.getValue("_meta") instanceof JsonObject m ? m : null;

@@ -33,6 +33,10 @@ public final class McpDispatcher {
   private final ResourceMethods resources;
   private final CompletionMethods completions;
   private final ListenFilter listens;
+  /** Null: nothing holds a modern caller's request while a 2025-era upstream waits for its input. */
+  private final HeldCalls held;
+  /** MCP 2026-07-28 basic/patterns/mrtr §Supported Requests: the requests that may answer input_required. */
+  private static final java.util.Set<String> HOLDABLE = java.util.Set.of("tools/call", "prompts/get", "resources/read");
 
   /**
    * {@code held}: where this instance holds modern callers' calls while 2025-era upstreams wait for their input
@@ -44,9 +48,10 @@ public final class McpDispatcher {
     this.upstreams = upstreams;
     this.catalogs = catalogs;
     this.sessions = sessions;
-    Forwarder forwarder = new Forwarder(catalogs, upstreams);
+    Forwarder forwarder = new Forwarder(catalogs, upstreams, held);
+    this.held = held;
     this.tasks = new TaskMethods(catalogs, upstreams, taskIds);
-    this.tools = new ToolMethods(catalogs, forwarder, new ToolCallRecorder(vertx), held, tasks);
+    this.tools = new ToolMethods(catalogs, forwarder, new ToolCallRecorder(vertx), tasks);
     this.prompts = new PromptMethods(catalogs, forwarder);
     this.resources = new ResourceMethods(vertx, catalogs, forwarder, sessions);
     this.completions = new CompletionMethods(catalogs, forwarder);
@@ -149,6 +154,10 @@ public final class McpDispatcher {
       return Future.failedFuture(Params.invalid("params must be an object"));
     }
     JsonObject params = rawParams == null ? new JsonObject() : (JsonObject) rawParams;
+    if (ex.session() == null && held != null && HOLDABLE.contains(method) && HeldCallStates.ours(params.getValue("requestState"))) {
+      // The retry of a request the gateway holds while a 2025-era upstream waits for input: answered where it is held.
+      return held.resume(ex, Forwarder.target(method, params), params);
+    }
     try {
       return switch (method) {
         case "server/discover" -> discover(ex.preset());

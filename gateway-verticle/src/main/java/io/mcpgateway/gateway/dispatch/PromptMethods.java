@@ -33,7 +33,7 @@ final class PromptMethods {
         return Future.failedFuture(Params.invalid("Unknown prompt: " + name + Params.unlisted(catalog.unavailable())));
       }
       JsonObject forwarded = params.copy().put("name", prompt.get().original());
-      return forwarder.forward(ex, id, prompt.get().serverId(), "prompts/get", forwarded);
+      return forwarder.forward(ex, id, prompt.get().serverId(), "prompts/get", forwarded, name, r -> r);
     });
   }
 }

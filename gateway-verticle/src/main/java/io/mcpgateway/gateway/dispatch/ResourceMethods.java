@@ -63,8 +63,7 @@ final class ResourceMethods {
   Future<JsonObject> read(Exchange ex, Object id, JsonObject params) {
     String uri = uri(params);
     return route(ex, uri).compose(route -> forwarder.forward(ex, id, route.serverId(), "resources/read",
-            params.copy().put("uri", route.original()))
-        .map(result -> exposeUris(result, uri, route)));
+        params.copy().put("uri", route.original()), uri, result -> exposeUris(result, uri, route)));
   }
 
   Future<JsonObject> subscribe(Exchange ex, JsonObject params) {

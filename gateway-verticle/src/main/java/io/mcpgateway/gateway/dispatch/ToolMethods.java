@@ -19,15 +19,12 @@ final class ToolMethods {
   private final CatalogService catalogs;
   private final Forwarder forwarder;
   private final ToolCallRecorder recorder;
-  /** Null: a 2025-era upstream's requests during a modern caller's call are refused (no instance to hold them). */
-  private final HeldCalls held;
   private final TaskMethods tasks;
 
-  ToolMethods(CatalogService catalogs, Forwarder forwarder, ToolCallRecorder recorder, HeldCalls held, TaskMethods tasks) {
+  ToolMethods(CatalogService catalogs, Forwarder forwarder, ToolCallRecorder recorder, TaskMethods tasks) {
     this.catalogs = catalogs;
     this.forwarder = forwarder;
     this.recorder = recorder;
-    this.held = held;
     this.tasks = tasks;
   }
 
@@ -57,10 +54,6 @@ final class ToolMethods {
     Object meta = params.getValue("_meta");
     Preset preset = ex.preset();
     Caller caller = ex.caller();
-    if (ex.session() == null && held != null && HeldCallStates.ours(params.getValue("requestState"))) {
-      // The retry of a call the gateway holds for a 2025-era upstream: answered where it is held.
-      return held.resume(ex, name, params);
-    }
     return catalogs.catalog(preset).map(all -> TaskMethods.view(all, ex)).compose(catalog -> {
       Optional<ExposedTool> tool = catalog.find(name);
       if (tool.isEmpty()) {
@@ -86,22 +79,16 @@ final class ToolMethods {
             forwarded.put(retry, params.getValue(retry));
           }
         }
-        JsonObject declared = ex.session() == null && held != null
-            ? ModernCaller.declared(meta instanceof JsonObject m ? m : null) : new JsonObject();
-        if (!declared.isEmpty()) {
-          // A modern caller that can be asked: a 2025-era upstream's requests become input_required rounds.
-          return forwarder.hold(ex, held, server.get(), tool.get().name(), "tools/call", forwarded, declared,
-              ar -> recorder.record(preset, tool.get(), caller, System.nanoTime() - started,
-                  outcome(ar.succeeded() ? ar.result() : null, ar.cause())));
-        }
         // MCP 2025-11-25 tasks: a task-augmented call to a server whose tasks the gateway relays.
         JsonObject task = TaskMethods.taskToForward(catalog, tool.get().serverId(), params);
-        Future<JsonObject> answered = task != null ? tasks.create(ex, id, server.get(), forwarded.put("task", task))
-            : forwarder.forward(ex, id, server.get(), "tools/call", forwarded);
-        return answered.andThen(ar -> {
-          recorder.record(preset, tool.get(), caller, System.nanoTime() - started,
-              outcome(ar.succeeded() ? ar.result() : null, ar.cause()));
-        });
+        if (task != null) {
+          return tasks.create(ex, id, server.get(), forwarded.put("task", task)).andThen(ar ->
+              recorder.record(preset, tool.get(), caller, System.nanoTime() - started,
+                  outcome(ar.succeeded() ? ar.result() : null, ar.cause())));
+        }
+        return forwarder.forward(ex, id, server.get(), "tools/call", forwarded, name, r -> r,
+            ar -> recorder.record(preset, tool.get(), caller, System.nanoTime() - started,
+                outcome(ar.succeeded() ? ar.result() : null, ar.cause())));
       });
     });
   }
