@@ -191,4 +191,53 @@ class HeldCallsTest {
     assertThat(ModernCaller.declared(new JsonObject().put("io.modelcontextprotocol/clientCapabilities", small))).isEqualTo(small);
     assertThat(ModernCaller.declared(null)).isEmpty();
   }
+
+  @Test
+  void a_retry_reaches_the_holding_instance_over_the_bus_and_a_holder_that_is_gone_is_named() {
+    var presetRecord = new io.mcpgateway.model.preset.Preset(preset, "held-p", "P", null,
+        io.mcpgateway.model.preset.Visibility.PUBLIC, io.mcpgateway.model.preset.PresetStatus.ACTIVE, null,
+        UUID.randomUUID(), null, null, null, List.of());
+    // Two instances of one node: A holds the call, B gets the retry.
+    Context contextB = vertx.getOrCreateContext();
+    HeldCalls other = OnContext.call(contextB, () -> new HeldCalls(vertx, states, "b"));
+    FakeCall upstream = new FakeCall();
+    AtomicReference<Future<JsonObject>> first = new AtomicReference<>();
+    AtomicReference<Future<JsonObject>> ask = new AtomicReference<>();
+    AtomicReference<HeldCall> held = new AtomicReference<>();
+    OnContext.call(context, () -> {
+      HeldCall c = calls.open(CALLER, preset, "tools/call t", Duration.ofSeconds(30), ar -> { });
+      held.set(c);
+      first.set(c.start(upstream, HeldCall.Waiter.of(n -> { }, null)));
+      ask.set(c.relay().request(elicitation("over the bus")));
+      return null;
+    });
+    JsonObject round1 = OnContext.await(context, first::get);
+    String key = round1.getJsonObject("inputRequests").fieldNames().iterator().next();
+    List<JsonObject> messages = new CopyOnWriteArrayList<>();
+    Exchange exchange = new Exchange(presetRecord, CALLER, null, messages::add);
+    JsonObject params = new JsonObject().put("name", "t").put("requestState", round1.getString("requestState"))
+        .put("inputResponses", new JsonObject().put(key, new JsonObject().put("action", "accept")))
+        .put("_meta", new JsonObject().put("io.modelcontextprotocol/logLevel", "info"));
+    Future<JsonObject> retried = OnContext.call(contextB, () -> other.resume(exchange, "tools/call t", params));
+    Eventually.await("the answer upstream", Duration.ofSeconds(5), () -> ask.get().succeeded());
+    // While B's retry waits, the held call's log message reaches B's caller; then the upstream's result.
+    OnContext.call(context, () -> {
+      held.get().relay().notification(new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/message")
+          .put("params", new JsonObject().put("level", "info").put("data", "working")));
+      return null;
+    });
+    Eventually.await("the log message through B", Duration.ofSeconds(5), () -> !messages.isEmpty());
+    OnContext.call(context, () -> upstream.result.tryComplete(new JsonObject().put("content", "via bus")));
+    Eventually.await("the retry's answer", Duration.ofSeconds(5), retried::isComplete);
+    assertThat(retried.result().getString("content")).isEqualTo("via bus");
+
+    // A state naming an instance nobody answers for any more (stopped, or its node died).
+    long now = System.currentTimeMillis();
+    String orphan = states.seal(new HeldCallStates.State("mgw.held.gone", "x", 1, CALLER.rateKey(), preset,
+        "tools/call t", now + 60_000, now + 30_000));
+    Future<JsonObject> lost = OnContext.call(contextB, () -> other.resume(exchange, "tools/call t",
+        params.copy().put("requestState", orphan)));
+    Eventually.await("the refusal", Duration.ofSeconds(10), lost::isComplete);
+    assertThat(lost.cause()).hasMessageContaining("no pending call");
+  }
 }
