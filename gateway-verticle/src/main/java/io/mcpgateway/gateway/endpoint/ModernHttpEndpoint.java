@@ -25,7 +25,9 @@ import java.util.function.Consumer;
  * come from each request's {@code _meta} and are checked against the {@code MCP-Protocol-Version},
  * {@code Mcp-Method} and {@code Mcp-Name} headers; results carry {@code resultType} and the gateway's
  * {@code serverInfo}; {@code subscriptions/listen} streams list changes. Nothing is kept on the node between
- * requests, so any node (and any verticle instance) can answer any modern request.
+ * requests, so any node (and any verticle instance) can answer any modern request — except a call a 2025-era
+ * upstream keeps open while it waits for the caller's input, which the instance that made it holds and any other
+ * reaches over the event bus ({@code dispatch.HeldCalls}).
  */
 public final class ModernHttpEndpoint {
   /** 2025-era methods this revision removed: 404 + -32601 (transports §Protocol Version Header). */
