@@ -46,6 +46,16 @@ public final class LoadGenerator {
     System.out.println(new JsonObject().put("url", url).put("concurrency", concurrency).put("seconds", seconds)
         .put("calls", all.length).put("errors", ERRORS.get()).put("throughput", Math.round(throughput))
         .put("p50_ms", pct(all, 0.50)).put("p99_ms", pct(all, 0.99)).encode());
+    // End the sessions (DELETE), as a client should: the gateway caps the sessions one caller holds.
+    List<Future<?>> ended = new ArrayList<>();
+    for (String id : ids) {
+      if (id != null) {
+        ended.add(client.request(new RequestOptions().setMethod(HttpMethod.DELETE).setAbsoluteURI(url)
+            .putHeader("Mcp-Session-Id", id).putHeader("MCP-Protocol-Version", "2025-11-25"))
+            .compose(req -> req.send()).compose(resp -> resp.body()));
+      }
+    }
+    Future.join(ended).otherwiseEmpty().await();
     vertx.close().await();
   }
 
