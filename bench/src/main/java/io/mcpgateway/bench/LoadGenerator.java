@@ -50,7 +50,8 @@ public final class LoadGenerator {
     List<Future<?>> ended = new ArrayList<>();
     for (String id : ids) {
       if (id != null) {
-        ended.add(client.request(new RequestOptions().setMethod(HttpMethod.DELETE).setAbsoluteURI(url)
+        // Bounded: a target that ignores DELETE (the bare forwarder relays POSTs only) must not hold the run.
+        ended.add(client.request(new RequestOptions().setMethod(HttpMethod.DELETE).setAbsoluteURI(url).setTimeout(2000)
             .putHeader("Mcp-Session-Id", id).putHeader("MCP-Protocol-Version", "2025-11-25"))
             .compose(req -> req.send()).compose(resp -> resp.body()));
       }
