@@ -138,9 +138,12 @@ class SubscriptionsAcrossInstancesTest {
     upstream.restart();
     Eventually.await("the subscription taken again on the restarted upstream", Duration.ofSeconds(30),
         () -> upstreamCount("resources/subscribe") > subscribed);
-    upstream.resourceUpdated(WATCHED);
-    Eventually.await("the update after the restart", Duration.ofSeconds(10),
-        () -> count(stream, "notifications/resources/updated") >= 1);
+    // The restarted server sends updates on its GET stream, which the gateway may not have reopened yet when the
+    // subscribe arrives: an update sent before then is lost by the server itself, so it is sent until one arrives.
+    Eventually.await("the update after the restart", Duration.ofSeconds(15), () -> {
+      upstream.resourceUpdated(WATCHED);
+      return count(stream, "notifications/resources/updated") >= 1;
+    });
     request(session, 42, "resources/unsubscribe");
   }
 }
