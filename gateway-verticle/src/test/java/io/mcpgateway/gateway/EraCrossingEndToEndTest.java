@@ -47,6 +47,9 @@ class EraCrossingEndToEndTest {
     preset = gw.preset(GatewayHarness.slug("eras"), Visibility.PUBLIC);
     gw.link(preset, gw.httpServer(GatewayHarness.slug("old"), legacy.url(), Map.of()), List.of("echo", "add", "elicit_then_sample"));
     gw.link(preset, gw.httpServer(GatewayHarness.slug("new"), modern.url(), Map.of()), List.of());
+    // The same 2026 server over stdio (the server/discover probe itself is shown in ModernUpstreamTest).
+    gw.link(preset, gw.stdioServer(GatewayHarness.slug("piped"), ModernFixtureServer.stdioCommand("piped"), Map.of()),
+        List.of("piped_echo", "piped_confirm"));
   }
 
   @AfterAll
@@ -95,6 +98,13 @@ class EraCrossingEndToEndTest {
     // the gateway holds the call and hands each request to the 2026 client as input_required, whose retries answer it.
     List<JsonObject> lines = modernClient("elicit_then_sample", "{\"message\":\"Who are you?\",\"ms\":0}");
     assertThat(text(lines.get(2))).isEqualTo("old:elicited accept {ok=true, name=Ada}, then sampled Paris by test-model");
+  }
+
+  @Test
+  void a_2026_stdio_upstream_serves_the_typescript_v2_client_and_its_input_required_passes_through() throws Exception {
+    List<JsonObject> lines = modernClient("piped_echo", "{\"text\":\"over stdio\"}", "piped_confirm", "{\"what\":\"pipe\"}");
+    assertThat(text(lines.get(2))).isEqualTo("piped: over stdio");
+    assertThat(text(lines.get(3))).isEqualTo("confirm pipe: accept {\"ok\":true,\"name\":\"Ada\"}");
   }
 
   @Test
