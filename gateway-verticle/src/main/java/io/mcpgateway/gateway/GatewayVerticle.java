@@ -141,7 +141,7 @@ public final class GatewayVerticle extends VerticleBase {
     sessions.onEnded(s -> upstreams.release(s.id()));
     heldCalls = new HeldCalls(vertx, new HeldCallStates(node.secrets(), Clock.systemUTC()), instanceId);
     dispatcher = new McpDispatcher(vertx, catalogs, upstreams, sessions, heldCalls,
-        new io.mcpgateway.gateway.dispatch.TaskIds(node.secrets()));
+        new io.mcpgateway.gateway.dispatch.TaskIds(node.secrets(), instanceId));
     listeners = new ListenStreams(vertx, dispatcher::stopListening);
     var endpoint = new StreamableHttpEndpoint(dispatcher, sessions, config.callerLimits().maxBatchSize(),
         new ModernHttpEndpoint(dispatcher, listeners));

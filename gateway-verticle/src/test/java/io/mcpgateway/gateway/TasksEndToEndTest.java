@@ -42,6 +42,9 @@ class TasksEndToEndTest {
     upstream = ModernFixtureServer.start("tasks-fixture.mjs", "up");
     preset = gw.preset(GatewayHarness.slug("tasks"), Visibility.PUBLIC);
     gw.link(preset, gw.httpServer(GatewayHarness.slug("up"), upstream.url(), Map.of()), List.of());
+    // The same task server over stdio (tools io_*): each gateway instance runs its own child process.
+    gw.link(preset, gw.stdioServer(GatewayHarness.slug("io"), ModernFixtureServer.stdioCommand("tasks-fixture.mjs", "io"),
+        Map.of()), List.of());
     http = gw.vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
   }
 
@@ -248,6 +251,33 @@ class TasksEndToEndTest {
       JsonObject payload = result(rpc(session, request(8, "tasks/result", new JsonObject().put("taskId", taskId))));
       assertThat(payload.getJsonArray("content").getJsonObject(0).getString("text")).isEqualTo("up done: alpha");
       assertThat(payload.getJsonObject("_meta").getJsonObject(RELATED).getString("taskId")).isEqualTo(taskId);
+    }
+  }
+
+  @Test
+  void a_stdio_servers_task_lives_in_one_instances_process_and_is_reached_from_the_other() {
+    String session = initialize(new JsonObject());
+    JsonObject created = result(rpc(session, request(3, "tools/call", new JsonObject().put("name", "io_slow")
+        .put("arguments", new JsonObject().put("ms", 1500).put("text", "piped")).put("task", new JsonObject()))));
+    String taskId = created.getJsonObject("task").getString("taskId");
+    // Polls alternate over the instances; the one that did not create the task forwards to the one that did.
+    for (int i = 0; i < 3; i++) {
+      assertThat(result(taskGet(session, taskId)).getString("status")).isIn("working", "completed");
+    }
+    assertThat(awaitTerminal(session, taskId).getString("status")).isEqualTo("completed");
+    for (int i = 0; i < 2; i++) {
+      JsonObject payload = result(rpc(session, request(8, "tasks/result", new JsonObject().put("taskId", taskId))));
+      assertThat(payload.getJsonArray("content").getJsonObject(0).getString("text")).isEqualTo("io done: piped");
+      assertThat(payload.getJsonObject("_meta").getJsonObject(RELATED).getString("taskId")).isEqualTo(taskId);
+    }
+    String longer = result(rpc(session, request(9, "tools/call", new JsonObject().put("name", "io_slow")
+        .put("arguments", new JsonObject().put("ms", 60000).put("text", "stop")).put("task", new JsonObject()))))
+        .getJsonObject("task").getString("taskId");
+    rpc(session, request(10, "tools/list", new JsonObject())); // the next request lands on the other instance
+    assertThat(result(rpc(session, request(11, "tasks/cancel", new JsonObject().put("taskId", longer))))
+        .getString("status")).isEqualTo("cancelled");
+    for (int i = 0; i < 2; i++) {
+      assertThat(result(taskGet(session, longer)).getString("status")).isEqualTo("cancelled");
     }
   }
 

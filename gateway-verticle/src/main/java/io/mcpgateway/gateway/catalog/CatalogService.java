@@ -283,12 +283,13 @@ public final class CatalogService {
 
   /**
    * The server's {@code tasks} capability when the gateway relays its tasks, else null (MCP 2025-11-25
-   * basic/utilities/tasks): it must declare {@code tasks.requests.tools.call} and speak Streamable HTTP, whose
-   * session ids let any gateway instance reach the upstream session a task lives in (over stdio a task lives in
-   * one instance's child process). From the last good offer, like the lists.
+   * basic/utilities/tasks): it must declare {@code tasks.requests.tools.call} and speak Streamable HTTP (any gateway
+   * instance reaches the upstream session a task lives in by its id) or stdio (a task lives in one instance's child
+   * process; the others forward to that instance). Legacy HTTP+SSE is 2024-11-05, before tasks. From the last good
+   * offer, like the lists.
    */
   private Future<JsonObject> taskCapability(UpstreamServer server) {
-    if (server.transport() != io.mcpgateway.model.server.Transport.STREAMABLE_HTTP) {
+    if (server.transport() == io.mcpgateway.model.server.Transport.SSE) {
       return Future.succeededFuture();
     }
     return lastFeatures.get(server.id(), () -> fetchFeatures(server)).map(f ->

@@ -235,7 +235,8 @@ public final class HeldCalls {
     });
   }
 
-  private static JsonObject encode(AsyncResult<JsonObject> ar) {
+  /** An outcome as a bus reply ({@code result}, the upstream's {@code error}, or a {@code failure} code); shared with TaskMethods. */
+  static JsonObject encode(AsyncResult<JsonObject> ar) {
     if (ar.succeeded()) {
       return new JsonObject().put("result", ar.result());
     }
@@ -247,7 +248,7 @@ public final class HeldCalls {
         ? ar.cause().getMessage() : "the gateway instance holding the call failed");
   }
 
-  private static Future<JsonObject> decode(JsonObject reply) {
+  static Future<JsonObject> decode(JsonObject reply) {
     if (reply.getValue("result") instanceof JsonObject result) {
       return Future.succeededFuture(result);
     }

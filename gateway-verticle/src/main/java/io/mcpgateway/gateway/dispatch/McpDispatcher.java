@@ -50,7 +50,7 @@ public final class McpDispatcher {
     this.sessions = sessions;
     Forwarder forwarder = new Forwarder(catalogs, upstreams, held);
     this.held = held;
-    this.tasks = new TaskMethods(catalogs, upstreams, taskIds);
+    this.tasks = new TaskMethods(vertx, catalogs, upstreams, taskIds);
     this.tools = new ToolMethods(catalogs, forwarder, new ToolCallRecorder(vertx), tasks);
     this.prompts = new PromptMethods(catalogs, forwarder);
     this.resources = new ResourceMethods(vertx, catalogs, forwarder, sessions);

@@ -24,14 +24,32 @@ public final class TaskIds {
 
   /**
    * What a task id says: {@code owner} is the caller it is bound to ({@code Caller.rateKey()}, plus the session
-   * for anonymous callers); {@code upstreamSession} the {@code Mcp-Session-Id} the task was created in, or null.
+   * for anonymous callers); {@code upstreamSession} the {@code Mcp-Session-Id} the task was created in, or null;
+   * {@code instance} the gateway instance whose connection created it when the server has no session ids (stdio:
+   * the task lives in that instance's child process), else null.
    */
-  public record Task(UUID presetId, UUID serverId, String owner, String upstreamTaskId, String upstreamSession) {}
+  public record Task(UUID presetId, UUID serverId, String owner, String upstreamTaskId, String upstreamSession,
+      String instance) {
+    public Task(UUID presetId, UUID serverId, String owner, String upstreamTaskId, String upstreamSession) {
+      this(presetId, serverId, owner, upstreamTaskId, upstreamSession, null);
+    }
+  }
 
   private final SecretBox box;
+  private final String instance;
 
   public TaskIds(SecretBox nodeKey) {
+    this(nodeKey, null);
+  }
+
+  /** {@code instance}: this gateway instance's id (the one {@link #instance()} names in the tasks it seals). */
+  public TaskIds(SecretBox nodeKey, String instance) {
     this.box = nodeKey.derive("mcp-gateway task ids");
+    this.instance = instance;
+  }
+
+  public String instance() {
+    return instance;
   }
 
   /** The id to hand the client; empty when the upstream's ids are too long to carry. */
@@ -45,6 +63,9 @@ public final class TaskIds {
     if (task.upstreamSession() != null) {
       plain.put("u", task.upstreamSession());
     }
+    if (task.instance() != null) {
+      plain.put("i", task.instance());
+    }
     return Optional.of(Base64.getUrlEncoder().withoutPadding()
         .encodeToString(box.seal(plain.encode().getBytes(StandardCharsets.UTF_8), AAD)));
   }
@@ -57,7 +78,7 @@ public final class TaskIds {
     try {
       JsonObject plain = new JsonObject(new String(box.open(Base64.getUrlDecoder().decode(id), AAD), StandardCharsets.UTF_8));
       return Optional.of(new Task(UUID.fromString(plain.getString("p")), UUID.fromString(plain.getString("s")),
-          plain.getString("o"), plain.getString("t"), plain.getString("u")));
+          plain.getString("o"), plain.getString("t"), plain.getString("u"), plain.getString("i")));
     } catch (RuntimeException forgedOrMalformed) {
       // Not base64, altered, sealed under another key: not a task of this gateway.
       return Optional.empty();

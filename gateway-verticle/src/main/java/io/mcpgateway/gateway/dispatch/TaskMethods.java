@@ -14,8 +14,15 @@ import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.GatewayException;
 import io.mcpgateway.model.jsonrpc.JsonRpc;
 import io.mcpgateway.model.server.UpstreamServer;
+import io.mcpgateway.model.bus.Addresses;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -30,14 +37,22 @@ final class TaskMethods {
   /** tasks §Related Task Metadata. */
   static final String RELATED_TASK = "io.modelcontextprotocol/related-task";
 
+  /** Added to the server's call timeout when waiting for another instance's answer. */
+  private static final long FORWARD_MARGIN_MS = 5000;
+
+  private final Vertx vertx;
   private final CatalogService catalogs;
   private final Upstreams upstreams;
   private final TaskIds ids;
 
-  TaskMethods(CatalogService catalogs, Upstreams upstreams, TaskIds ids) {
+  TaskMethods(Vertx vertx, CatalogService catalogs, Upstreams upstreams, TaskIds ids) {
+    this.vertx = vertx;
     this.catalogs = catalogs;
     this.upstreams = upstreams;
     this.ids = ids;
+    if (ids.instance() != null) {
+      vertx.eventBus().<JsonObject>consumer(Addresses.TASKS + ids.instance(), this::forwarded);
+    }
   }
 
   /**
@@ -69,8 +84,9 @@ final class TaskMethods {
     if (!(result.getValue("task") instanceof JsonObject task) || !(task.getValue("taskId") instanceof String upstreamId)) {
       return result;
     }
+    String upstreamSession = call.upstreamSession();
     Optional<String> id = ids.issue(new TaskIds.Task(ex.preset().id(), serverId, owner(ex), upstreamId,
-        call.upstreamSession()));
+        upstreamSession, upstreamSession == null ? ids.instance() : null));
     if (id.isEmpty()) {
       throw new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, "the server's task id or session id is longer than "
           + TaskIds.MAX_UPSTREAM_CHARS + " characters; the gateway cannot relay this task");
@@ -87,7 +103,9 @@ final class TaskMethods {
   Future<JsonObject> create(Exchange ex, Object requestId, UpstreamServer server, JsonObject params) {
     Session session = ex.session();
     ClientRelay clientRelay = new ClientRelay(session, ex.channel()::notify, ex.channel()::send);
-    UpstreamCall call = upstreams.call(server, "tools/call", params, session, clientRelay);
+    // Without session ids (stdio) the task must live where another instance can find it: the instance's shared
+    // process, not a caller's own one (which only this instance's view of the caller's session reaches).
+    UpstreamCall call = upstreams.call(server, "tools/call", params, sessionIds(server) ? session : null, clientRelay);
     return run(ex, requestId, call, clientRelay).map(result -> created(ex, server.id(), call, result));
   }
 
@@ -149,9 +167,15 @@ final class TaskMethods {
               ex.channel().notify(n);
             }
           }), task.upstreamTaskId(), taskId);
-      UpstreamCall call = upstreams.call(server.get(), method, new JsonObject().put("taskId", task.upstreamTaskId()),
-          session, relay, task.upstreamSession());
-      Future<JsonObject> answered = run(ex, requestId, call, clientRelay)
+      Future<JsonObject> outcome;
+      if (task.instance() != null && !task.instance().equals(ids.instance())) {
+        outcome = forward(task, method, server.get());
+      } else {
+        UpstreamCall call = upstreams.call(server.get(), method, new JsonObject().put("taskId", task.upstreamTaskId()),
+            task.instance() != null ? null : session, relay, task.upstreamSession());
+        outcome = run(ex, requestId, call, clientRelay);
+      }
+      Future<JsonObject> answered = outcome
           .recover(e -> Future.failedFuture(sessionEnded(e)
               ? new GatewayException(ErrorCode.INVALID_INPUT, "Failed to retrieve task: Task not found (the server "
                   + "session that ran it has ended)") : renamed(e, task.upstreamTaskId(), taskId)))
@@ -176,6 +200,61 @@ final class TaskMethods {
       out.put("taskId", taskId);
     }
     return out;
+  }
+
+  /**
+   * A task of a server without session ids that another instance created (its child process holds the task): the
+   * request goes to that instance over the event bus, wherever it runs, and waits at most the server's call timeout
+   * plus a margin. A task request forwarded this way carries no client relay (the shared process asks nothing).
+   */
+  private Future<JsonObject> forward(TaskIds.Task task, String method, UpstreamServer server) {
+    long wait = upstreams.callTimeout(server).toMillis() + FORWARD_MARGIN_MS;
+    JsonObject body = new JsonObject().put("v", 1).put("server", task.serverId().toString()).put("method", method)
+        .put("taskId", task.upstreamTaskId());
+    return vertx.eventBus().<JsonObject>request(Addresses.TASKS + task.instance(), body,
+        new DeliveryOptions().setSendTimeout(wait)).transform(ar -> {
+          if (ar.succeeded()) {
+            return HeldCalls.decode(ar.result().body());
+          }
+          if (ar.cause() instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS) {
+            return Future.failedFuture(new GatewayException(ErrorCode.INVALID_INPUT, "Failed to retrieve task: Task not "
+                + "found (the gateway instance whose server process ran it has stopped)"));
+          }
+          if (ar.cause() instanceof ReplyException r && r.failureType() == ReplyFailure.TIMEOUT) {
+            return Future.failedFuture(new GatewayException(ErrorCode.TIMEOUT, "the gateway instance running the task "
+                + "did not answer " + method + " within " + wait + " ms"));
+          }
+          return Future.failedFuture(new GatewayException(ErrorCode.UNAVAILABLE,
+              "could not reach the gateway instance running the task: " + ar.cause().getMessage()));
+        });
+  }
+
+  /** Another instance's task request for a task this instance's connection created (see {@link #forward}). */
+  private void forwarded(Message<JsonObject> m) {
+    JsonObject b = m.body();
+    String method = b.getString("method");
+    UUID serverId;
+    try {
+      serverId = UUID.fromString(b.getString("server"));
+    } catch (RuntimeException e) {
+      m.reply(HeldCalls.encode(Future.failedFuture(notFound())));
+      return;
+    }
+    if (!List.of("tasks/get", "tasks/result", "tasks/cancel").contains(method) || !(b.getValue("taskId") instanceof String id)) {
+      m.reply(HeldCalls.encode(Future.failedFuture(notFound())));
+      return;
+    }
+    catalogs.server(serverId).compose(server -> server.isEmpty() || !server.get().active()
+            ? Future.failedFuture(new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, "the server running the task is "
+                + "no longer available"))
+            : upstreams.call(server.get(), method, new JsonObject().put("taskId", id), null,
+                CallRelay.notificationsOnly(null), null).result())
+        .onComplete(ar -> m.reply(HeldCalls.encode(ar)));
+  }
+
+  /** Streamable HTTP has session ids (a task is reached in its session from anywhere); stdio has not. */
+  private static boolean sessionIds(UpstreamServer server) {
+    return server.transport() == io.mcpgateway.model.server.Transport.STREAMABLE_HTTP;
   }
 
   /** Whom a task belongs to: the caller's identity; an anonymous caller has none but its session. */

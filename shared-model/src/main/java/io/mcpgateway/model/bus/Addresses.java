@@ -46,6 +46,12 @@ public final class Addresses {
   /** Prefix of a forwarded retry's reply address: the held call's progress and log messages for that retry. */
   public static final String HELD_CALL_MESSAGES = "mgw.held.messages.";
   /**
+   * Prefix of one gateway instance's address for the task requests of tasks it created on a server without session
+   * ids (stdio: the task lives in that instance's child process): {@code {v, server, method, taskId}} (the server's
+   * own task id) → {@code {result}}, {@code {error}} (the server's JSON-RPC error) or {@code {failure, message}}.
+   */
+  public static final String TASKS = "mgw.tasks.";
+  /**
    * Prefix; + an instance tag: request {@code {v, sessionId, kind, stream, after, resumer, first, waitMs}} →
    * {@code {status, events, last, finished}}: a resumption GET (Last-Event-ID) reached another instance than the one
    * that wrote the stream; that one answers with the events after {@code after} (docs/endpoint.md, "Resumable SSE").

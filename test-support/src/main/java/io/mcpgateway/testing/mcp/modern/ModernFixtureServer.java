@@ -108,9 +108,14 @@ public final class ModernFixtureServer implements AutoCloseable {
    * {@code serveStdio}: a server/discover probe gets a modern server, an initialize a 2025 one).
    */
   public static java.util.List<String> stdioCommand(String name) {
+    return stdioCommand("modern-fixture.mjs", name);
+  }
+
+  /** The command line of one of this package's fixture scripts serving over stdio ({@code --stdio}). */
+  public static java.util.List<String> stdioCommand(String script, String name) {
     try {
       var dir = NodePackages.dir();
-      return java.util.List.of(NodePackages.node(dir).toString(), NodePackages.script("modern-fixture.mjs").toString(),
+      return java.util.List.of(NodePackages.node(dir).toString(), NodePackages.script(script).toString(),
           name, "--stdio");
     } catch (IOException e) {
       throw new IllegalStateException("could not prepare the modern MCP fixture: " + e.getMessage(), e);

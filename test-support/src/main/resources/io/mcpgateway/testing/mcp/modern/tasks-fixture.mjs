@@ -8,6 +8,7 @@
 // "<name> done: text"), <name>_maybe {text} (taskSupport optional; as a task it completes at once), <name>_ask
 // {what} (taskSupport required; elicits a confirmation from the client through the task, input_required, then
 // completes with the answer), <name>_fail (taskSupport required; completes as failed with isError).
+// `node tasks-fixture.mjs NAME --stdio` serves the same tools over stdio.
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/v4';
@@ -104,6 +105,11 @@ async function readBody(req) {
   return text ? JSON.parse(text) : undefined;
 }
 
+if (process.argv.includes('--stdio')) {
+  // The same server over stdio (one process, no session ids: the task store is not bound to sessions).
+  const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
+  await build().connect(new StdioServerTransport());
+} else {
 const httpServer = http.createServer(async (req, res) => {
   try {
     if (!req.url.startsWith('/mcp')) {
@@ -136,3 +142,4 @@ const httpServer = http.createServer(async (req, res) => {
   }
 });
 httpServer.listen(0, '127.0.0.1', () => console.log('listening ' + httpServer.address().port));
+}
