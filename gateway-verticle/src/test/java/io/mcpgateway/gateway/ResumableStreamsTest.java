@@ -35,7 +35,10 @@ class ResumableStreamsTest {
 
   @BeforeAll
   static void start() {
-    gw = new GatewayHarness("resume", new JsonObject().put("MGW_RATE_LIMIT_PER_MINUTE", "100000"));
+    // 150 progress steps of 20 ms can outlast the harness's 5 s call timeout on a loaded machine (the call then ends
+    // early with fewer events than the test needs), so calls here may take 30 s.
+    gw = new GatewayHarness("resume", new JsonObject().put("MGW_RATE_LIMIT_PER_MINUTE", "100000")
+        .put("MGW_TOOL_CALL_TIMEOUT", "30s"));
     upstream = HttpFixtureServer.streamable("up");
     preset = gw.preset(GatewayHarness.slug("resume"), Visibility.PUBLIC);
     gw.link(preset, gw.httpServer(GatewayHarness.slug("up"), upstream.url(), Map.of()), List.of());
