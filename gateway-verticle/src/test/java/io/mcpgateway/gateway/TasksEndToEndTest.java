@@ -315,7 +315,7 @@ class TasksEndToEndTest {
   }
 
   @Test
-  void another_caller_a_forged_id_and_tasks_list_get_errors() {
+  void another_caller_a_forged_id_a_malformed_task_and_tasks_list_get_errors() {
     String mine = initialize(new JsonObject());
     String taskId = result(rpc(mine, slowTask(3, 200, "delta"))).getJsonObject("task").getString("taskId");
     // Anonymous callers are told apart by their session; the other one may not see, fetch or cancel this task.
@@ -330,6 +330,11 @@ class TasksEndToEndTest {
     assertThat(taskGet(mine, "not-a-task").getJsonObject("error").getInteger("code")).isEqualTo(-32602);
     JsonObject noId = rpc(mine, request(6, "tasks/get", new JsonObject()));
     assertThat(noId.getJsonObject("error").getInteger("code")).isEqualTo(-32602);
+    for (Object bad : List.of("soon", new JsonObject().put("ttl", "long"))) {
+      JsonObject refused = rpc(mine, request(8, "tools/call", new JsonObject().put("name", "up_slow")
+          .put("arguments", new JsonObject().put("ms", 1).put("text", "x")).put("task", bad)));
+      assertThat(refused.getJsonObject("error").getInteger("code")).as("task %s", bad).isEqualTo(-32602);
+    }
     JsonObject list = rpc(mine, request(9, "tasks/list", new JsonObject()));
     assertThat(list.getJsonObject("error").getInteger("code")).isEqualTo(-32601);
     assertThat(result(taskGet(mine, taskId)).getString("taskId")).as("the owner still sees it").isEqualTo(taskId);

@@ -73,7 +73,15 @@ final class TaskMethods {
    * elsewhere it is dropped and the call runs to completion).
    */
   static JsonObject taskToForward(ToolCatalog view, UUID serverId, JsonObject params) {
-    return params.getValue("task") instanceof JsonObject task && view.relaysTasks(serverId) ? task : null;
+    Object task = params.getValue("task");
+    if (task == null || !view.relaysTasks(serverId)) {
+      return null;
+    }
+    // schema TaskMetadata: {ttl?: number}.
+    if (!(task instanceof JsonObject metadata) || (metadata.getValue("ttl") != null && !(metadata.getValue("ttl") instanceof Number))) {
+      throw Params.invalid("params.task must be an object whose ttl, if present, is a number of milliseconds");
+    }
+    return metadata;
   }
 
   /**
