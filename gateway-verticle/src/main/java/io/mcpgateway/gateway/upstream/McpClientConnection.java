@@ -417,6 +417,26 @@ final class McpClientConnection {
     }
   }
 
+  /**
+   * A modern caller's capabilities as the upstream sees them: without the tasks extension
+   * ({@code extensions["io.modelcontextprotocol/tasks"]}, 2026-07-28 changelog item 6), which the gateway does not
+   * relay: a server may answer a client declaring it with a task ({@code resultType: "task"}) whose
+   * {@code tasks/get} the gateway could not route, so the server must run the request normally instead.
+   */
+  static JsonObject forwardedCapabilities(JsonObject declared) {
+    if (!(declared.getValue("extensions") instanceof JsonObject extensions) || !extensions.containsKey(TASKS_EXTENSION)) {
+      return declared;
+    }
+    JsonObject out = declared.copy();
+    out.getJsonObject("extensions").remove(TASKS_EXTENSION);
+    if (out.getJsonObject("extensions").isEmpty()) {
+      out.remove("extensions");
+    }
+    return out;
+  }
+
+  private static final String TASKS_EXTENSION = "io.modelcontextprotocol/tasks";
+
   /** The per-request protocol fields a modern request carries; the caller's own _meta (progressToken) is kept. */
   private JsonObject withMeta(JsonObject params) {
     JsonObject out = params == null ? new JsonObject() : params.copy();
@@ -426,7 +446,8 @@ final class McpClientConnection {
       meta.put(RequestMeta.PROTOCOL_VERSION, ProtocolVersions.LATEST_MODERN)
           .put(RequestMeta.CLIENT_INFO, RequestMeta.implementation("mcp-gateway"))
           // The caller's own (a modern client's, per request), else what this connection speaks for.
-          .put(RequestMeta.CLIENT_CAPABILITIES, capabilities instanceof JsonObject c ? c : clientCapabilities.copy());
+          .put(RequestMeta.CLIENT_CAPABILITIES, capabilities instanceof JsonObject c ? forwardedCapabilities(c)
+              : clientCapabilities.copy());
       out.put("_meta", meta);
     } else if (!meta.isEmpty()) {
       // A modern caller's fields mean nothing to a legacy server (it negotiated in initialize).

@@ -42,7 +42,7 @@ class McpClientConnectionTest {
   }
 
   /** An upstream that answers each request the gateway sends with {@code answer.apply(request)} (null: silence). */
-  private static final class ScriptedUpstream extends Transport {
+  private static class ScriptedUpstream extends Transport {
     final List<JsonObject> sent = new CopyOnWriteArrayList<>();
     final Function<JsonObject, JsonObject> answer;
     boolean relates = true;
@@ -119,6 +119,33 @@ class McpClientConnectionTest {
     assertThat(upstream.sent.get(0).getJsonObject("params").getString("protocolVersion")).isEqualTo("2025-11-25");
     assertThat(connection.protocolVersion()).isEqualTo("2025-03-26");
     assertThat(upstream.sent.get(1).getString("method")).isEqualTo("notifications/initialized");
+  }
+
+  @Test
+  void a_modern_callers_tasks_extension_is_not_passed_to_the_server_the_gateway_cannot_follow_its_tasks() {
+    var upstream = new ScriptedUpstream(req -> switch (req.getString("method")) {
+      case "server/discover" -> JsonRpc.result(req.getValue("id"), new JsonObject()
+          .put("supportedVersions", new JsonArray().add("2026-07-28")).put("capabilities", new JsonObject()));
+      case "tools/call" -> JsonRpc.result(req.getValue("id"), new JsonObject().put("content", new JsonArray()));
+      default -> null;
+    }) {
+      @Override
+      boolean carriesModern() {
+        return true;
+      }
+    };
+    var connection = new McpClientConnection(vertx, "modern", upstream);
+    await(() -> connection.start(Duration.ofSeconds(2)));
+    JsonObject declared = new JsonObject().put("elicitation", new JsonObject()).put("extensions", new JsonObject()
+        .put("io.modelcontextprotocol/tasks", new JsonObject()).put("example/other", new JsonObject()));
+    await(() -> connection.request("tools/call", new JsonObject().put("name", "t").put("_meta", new JsonObject()
+        .put("io.modelcontextprotocol/clientCapabilities", declared)), Duration.ofSeconds(2), null));
+    JsonObject sent = upstream.sent.stream().filter(m -> "tools/call".equals(m.getString("method"))).findFirst().orElseThrow()
+        .getJsonObject("params").getJsonObject("_meta").getJsonObject("io.modelcontextprotocol/clientCapabilities");
+    assertThat(sent).isEqualTo(new JsonObject().put("elicitation", new JsonObject())
+        .put("extensions", new JsonObject().put("example/other", new JsonObject())));
+    JsonObject onlyTasks = new JsonObject().put("extensions", new JsonObject().put("io.modelcontextprotocol/tasks", new JsonObject()));
+    assertThat(McpClientConnection.forwardedCapabilities(onlyTasks)).isEqualTo(new JsonObject());
   }
 
   @Test
