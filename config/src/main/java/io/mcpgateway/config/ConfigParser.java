@@ -97,7 +97,8 @@ public final class ConfigParser {
             integer("MGW_SESSIONS_PER_CALLER", 1, 1_000_000),
             integer("MGW_SESSIONS_PER_NODE", 1, 10_000_000),
             integer("MGW_BATCH_MAX", 1, 10_000),
-            duration("MGW_STALE_CONFIG_FOR")));
+            duration("MGW_STALE_CONFIG_FOR"),
+            integer("MGW_LOOKUP_FAILURES_PER_MINUTE", 1, 1_000_000)));
   }
 
   private GatewayConfig.Scale scale() {

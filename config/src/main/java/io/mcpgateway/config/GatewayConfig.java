@@ -43,7 +43,8 @@ public record GatewayConfig(
    * principal, or client IP with IPv6 grouped by /64) and per node, JSON-RPC batch size, and how long presets
    * keep serving from the last known configuration while PostgreSQL is unreachable.
    */
-  public record CallerLimits(int sessionsPerCaller, int sessionsPerNode, int maxBatchSize, Duration staleConfigFor) {}
+  public record CallerLimits(int sessionsPerCaller, int sessionsPerNode, int maxBatchSize, Duration staleConfigFor,
+      int lookupFailuresPerMinute) {}
 
   /** {@code url} empty means: run the embedded PostgreSQL with its data under {@code dataDir}. */
   public record Database(Optional<URI> url, String schema, int poolSize, String dataDir, Duration timeout) {

@@ -56,7 +56,7 @@ class ConfigLoaderTest {
     assertThat(c.http().metricsHost()).isEqualTo("127.0.0.1");
     assertThat(c.http().connections()).isEqualTo(new GatewayConfig.Connections(
         Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(30), 10_000));
-    assertThat(c.callerLimits()).isEqualTo(new GatewayConfig.CallerLimits(100, 50_000, 100, Duration.ofMinutes(15)));
+    assertThat(c.callerLimits()).isEqualTo(new GatewayConfig.CallerLimits(100, 50_000, 100, Duration.ofMinutes(15), 30));
     assertThat(c.http().publicUrl()).isEqualTo(URI.create("http://localhost:8080"));
     assertThat(c.http().bodyLimitBytes()).isEqualTo(4 * 1024 * 1024);
     assertThat(c.database().embedded()).isTrue();

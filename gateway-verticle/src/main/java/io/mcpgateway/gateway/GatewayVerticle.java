@@ -69,7 +69,7 @@ public final class GatewayVerticle extends VerticleBase {
    */
   public record NodeWide(SessionTokens tokens, NodeRateWindows rateWindows, SessionCounts sessionCounts,
       io.mcpgateway.gateway.catalog.LastKnownConfig lastKnown, EndedSessions endedSessions,
-      io.vertx.core.net.TrustOptions upstreamTrust) {
+      io.vertx.core.net.TrustOptions upstreamTrust, io.mcpgateway.model.net.FailureThrottle lookupFailures) {
     /** Reads the upstream CA file (if any) here, once, off the event loops; a bad file is a configuration error. */
     public static NodeWide of(NodeSettings node) {
       var limits = node.config().callerLimits();
@@ -84,7 +84,8 @@ public final class GatewayVerticle extends VerticleBase {
           new NodeRateWindows(), new SessionCounts(limits.sessionsPerCaller(), limits.sessionsPerNode())
               .meter(io.vertx.micrometer.backends.BackendRegistries.getDefaultNow()),
           new io.mcpgateway.gateway.catalog.LastKnownConfig(limits.staleConfigFor()),
-          new EndedSessions(SessionRegistry.MAX_ENDED, maxAge), trust);
+          new EndedSessions(SessionRegistry.MAX_ENDED, maxAge), trust,
+          new io.mcpgateway.model.net.FailureThrottle(limits.lookupFailuresPerMinute(), Duration.ofMinutes(1)));
     }
   }
 
@@ -208,7 +209,7 @@ public final class GatewayVerticle extends VerticleBase {
     authenticator.oauthStatus().ifPresent(s -> health.info("oauth-issuer", () -> authenticator.oauthStatus().orElseThrow()));
     health.mount(router);
     new ProtectedResourceMetadata(config, catalogs).mount(router);
-    McpRoutes.mount(router, config, catalogs, endpoint, authenticator, policy, rateLimit);
+    McpRoutes.mount(router, config, catalogs, endpoint, authenticator, policy, rateLimit, shared.lookupFailures());
     router.route().last().handler(ctx -> Problems.send(ctx, ErrorCode.NOT_FOUND, "no such resource"));
     router.route().failureHandler(Problems::handleFailure);
     return router;

@@ -60,6 +60,30 @@ class HostileCallersTest {
   }
 
   @Test
+  void an_address_guessing_slugs_or_keys_is_refused_before_any_lookup_once_past_its_failures() {
+    int allowed = gw.config.callerLimits().lookupFailuresPerMinute();
+    assertThat(init("198.51.100.77", "2025-11-25").statusCode()).as("a known preset, before").isEqualTo(200);
+    for (int i = 0; i < allowed; i++) {
+      assertThat(post("/mcp/no-such-preset-" + i, "198.51.100.77").sendJsonObject(ping(1)).await().statusCode())
+          .as("unknown slug %d", i).isEqualTo(404);
+    }
+    HttpResponse<Buffer> refused = post("/mcp/no-such-preset-x", "198.51.100.77").sendJsonObject(ping(1)).await();
+    assertThat(refused.statusCode()).isEqualTo(429);
+    assertThat(refused.getHeader("Retry-After")).isNotNull();
+    assertThat(refused.bodyAsString()).contains("too many unknown presets or rejected credentials");
+    assertThat(init("198.51.100.77", "2025-11-25").statusCode()).as("the whole address waits out its minute")
+        .isEqualTo(429);
+    assertThat(init("198.51.100.78", "2025-11-25").statusCode()).as("other addresses are not affected").isEqualTo(200);
+
+    for (int i = 0; i < allowed; i++) {
+      assertThat(post("/mcp/" + preset.slug(), "2001:db8:77::1").putHeader("Authorization", "Bearer mgw_guess" + i)
+          .sendJsonObject(initialize("2025-11-25", null)).await().statusCode()).as("rejected key %d", i).isEqualTo(401);
+    }
+    assertThat(post("/mcp/" + preset.slug(), "2001:db8:77::2").putHeader("Authorization", "Bearer mgw_guess")
+        .sendJsonObject(initialize("2025-11-25", null)).await().statusCode()).as("same /64").isEqualTo(429);
+  }
+
+  @Test
   void a_caller_cannot_open_more_sessions_than_its_cap_and_ipv6_callers_count_per_64() {
     for (int i = 0; i < 3; i++) {
       assertThat(init("2001:db8:aa:1::" + (i + 1), "2025-11-25").statusCode()).isEqualTo(200);

@@ -6,7 +6,6 @@ import io.mcpgateway.management.audit.AuditRoutes;
 import io.mcpgateway.management.console.ConsoleRoutes;
 import io.mcpgateway.management.http.Api;
 import io.mcpgateway.management.http.Events;
-import io.mcpgateway.management.http.LoginThrottle;
 import io.mcpgateway.management.openapi.OpenApiDocument;
 import io.mcpgateway.management.preset.PresetRoutes;
 import io.mcpgateway.management.principal.PrincipalRoutes;
@@ -32,6 +31,9 @@ import java.util.concurrent.TimeUnit;
 
 /** The control plane: {@code /api/v1} for servers, presets, grants and API keys, and the web console at {@code /}. Only wires. */
 public final class ManagementVerticle extends VerticleBase {
+  /** Rejected credentials per client address and minute before /api/v1 answers 429 (docs/IDENTITY.md). */
+  public static final int LOGIN_MAX_FAILURES = 10;
+
   private final NodeSettings node;
   private Pool pool;
   private HttpServer server;
@@ -65,7 +67,7 @@ public final class ManagementVerticle extends VerticleBase {
     health.mount(router);
     router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(1024 * 1024));
     var api = new Api(router, authenticator, config.security().oauth().managementScopes(),
-        new LoginThrottle(LoginThrottle.MAX_FAILURES, LoginThrottle.WINDOW));
+        new io.mcpgateway.model.net.FailureThrottle(LOGIN_MAX_FAILURES, java.time.Duration.ofMinutes(1)));
     var events = new Events(vertx, pool);
     var servers = new UpstreamServerStore(node.secrets());
     new ServerRoutes(vertx, pool, servers, config, events).mount(api);

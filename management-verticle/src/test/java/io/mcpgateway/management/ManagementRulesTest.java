@@ -161,7 +161,7 @@ class ManagementRulesTest {
   @Test
   void repeated_rejected_credentials_from_one_address_are_throttled() {
     ManagementVerticle own = deploy(new JsonObject());
-    for (int i = 0; i < io.mcpgateway.management.http.LoginThrottle.MAX_FAILURES; i++) {
+    for (int i = 0; i < io.mcpgateway.management.ManagementVerticle.LOGIN_MAX_FAILURES; i++) {
       assertThat(call(own, HttpMethod.GET, "/presets", "mgw_wrongwrongwrong" + i, null).statusCode()).isEqualTo(401);
     }
     HttpResponse<Buffer> throttled = call(own, HttpMethod.GET, "/presets", "mgw_wrongwrongwrong", null);

@@ -26,7 +26,8 @@ public final class McpRoutes {
   private McpRoutes() {}
 
   public static void mount(Router router, GatewayConfig config, CatalogService catalogs, StreamableHttpEndpoint endpoint,
-      BearerAuthenticator authenticator, AccessPolicy policy, RateLimitHandler rateLimit) {
+      BearerAuthenticator authenticator, AccessPolicy policy, RateLimitHandler rateLimit,
+      io.mcpgateway.model.net.FailureThrottle lookupFailures) {
     var scopes = config.security().oauth().requiredScopes();
     var challenge = new BearerChallenge(config);
     String path = "/mcp/:slug";
@@ -44,8 +45,10 @@ public final class McpRoutes {
           ctx.next();
         })
         .handler(new OriginGuard(config.http()))
-        .handler(RequestSteps.preset(catalogs))
-        .handler(RequestSteps.authenticate(authenticator, addresses, config.http().publicUrl(), scopes, challenge))
+        .handler(RequestSteps.lookupThrottle(lookupFailures, addresses))
+        .handler(RequestSteps.preset(catalogs, lookupFailures, addresses))
+        .handler(RequestSteps.authenticate(authenticator, addresses, config.http().publicUrl(), scopes, challenge,
+            lookupFailures))
         .handler(RequestSteps.authorize(policy, challenge))
         // Wrapped: Vert.x Web refuses a BodyHandler after other handlers unless the request was paused, as it is.
         .handler(ctx -> body.handle(ctx))

@@ -9,6 +9,7 @@ import io.mcpgateway.model.GatewayException;
 import io.mcpgateway.model.Validator;
 import io.mcpgateway.model.identity.AccessPolicy;
 import io.mcpgateway.model.identity.BearerAuthenticator;
+import io.mcpgateway.model.net.FailureThrottle;
 import java.util.List;
 import java.util.Optional;
 import io.vertx.core.Handler;
@@ -39,8 +40,26 @@ final class RequestSteps {
     };
   }
 
-  /** Only active presets are served; anything else is 404 to everyone. */
-  static Handler<RoutingContext> preset(CatalogService catalogs) {
+  /**
+   * An address that caused {@code MGW_LOOKUP_FAILURES_PER_MINUTE} database lookups that failed (unknown preset,
+   * rejected credentials) is refused before any lookup until its minute ends: guessing slugs or keys costs the
+   * database at most that much per address.
+   */
+  static Handler<RoutingContext> lookupThrottle(FailureThrottle failures, ClientAddress addresses) {
+    return ctx -> {
+      long retryAfter = failures.retryAfterSeconds(addresses.of(ctx));
+      if (retryAfter > 0) {
+        ctx.response().putHeader("Retry-After", String.valueOf(retryAfter));
+        McpReplies.failure(ctx, ErrorCode.RATE_LIMITED, "too many unknown presets or rejected credentials from this"
+            + " address; try again in " + retryAfter + " s");
+        return;
+      }
+      ctx.next();
+    };
+  }
+
+  /** Only active presets are served; anything else is 404 to everyone (a looked-up miss counts as a failure). */
+  static Handler<RoutingContext> preset(CatalogService catalogs, FailureThrottle failures, ClientAddress addresses) {
     return ctx -> {
       String slug = ctx.pathParam("slug");
       if (slug.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
@@ -58,6 +77,7 @@ final class RequestSteps {
         if (ar.failed()) {
           McpReplies.failure(ctx, ar.cause());
         } else if (ar.result().isEmpty() || !ar.result().get().active()) {
+          failures.failed(addresses.of(ctx));
           McpReplies.failure(ctx, new GatewayException(ErrorCode.NOT_FOUND, "no active preset \"" + slug + "\""));
         } else {
           RequestContext.preset(ctx, ar.result().get());
@@ -72,7 +92,7 @@ final class RequestSteps {
    * (RFC 8707) and carry the configured scopes, else 403 {@code insufficient_scope} (MCP authorization §Scope).
    */
   static Handler<RoutingContext> authenticate(BearerAuthenticator authenticator, ClientAddress addresses, URI publicUrl,
-      List<String> requiredScopes, BearerChallenge challenge) {
+      List<String> requiredScopes, BearerChallenge challenge, FailureThrottle failures) {
     return ctx -> {
       String slug = ctx.pathParam("slug");
       String resource = publicUrl + "/mcp/" + slug;
@@ -87,7 +107,12 @@ final class RequestSteps {
             RequestContext.caller(ctx, caller);
             ctx.next();
           })
-          .onFailure(e -> challenge(ctx, e, challenge, true));
+          .onFailure(e -> {
+            if (e instanceof GatewayException g && g.code() == ErrorCode.UNAUTHORIZED) {
+              failures.failed(addresses.of(ctx));
+            }
+            challenge(ctx, e, challenge, true);
+          });
     };
   }
 

@@ -68,14 +68,15 @@ public final class Api {
   private final Router router;
   private final Authenticator authenticator;
   private final List<String> managementScopes;
-  private final LoginThrottle throttle;
+  private final io.mcpgateway.model.net.FailureThrottle throttle;
   private final List<Operation> operations = new ArrayList<>();
 
   /**
    * {@code managementScopes}: what an OAuth access token must carry to use /api/v1 beyond {@code GET /me}
    * (a token minted for the data plane cannot mint API keys); {@code throttle} slows down credential guessing.
    */
-  public Api(Router router, Authenticator authenticator, List<String> managementScopes, LoginThrottle throttle) {
+  public Api(Router router, Authenticator authenticator, List<String> managementScopes,
+      io.mcpgateway.model.net.FailureThrottle throttle) {
     this.router = router;
     this.authenticator = authenticator;
     this.managementScopes = List.copyOf(managementScopes);

@@ -1,18 +1,16 @@
-package io.mcpgateway.management.http;
+package io.mcpgateway.model.net;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.mcpgateway.model.net.IpRanges;
 import java.time.Duration;
 
 /**
- * Slows down credential guessing on the management API: a client (IP; IPv6 by /64) that presented
- * {@code maxFailures} rejected credentials within {@code window} is refused (429) until the window ends,
- * whatever it sends. Bounded: at most 100,000 clients are tracked (the least recent are forgotten).
+ * Slows down guessing: a client (IP; IPv6 by /64) that failed {@code maxFailures} times within {@code window}
+ * (rejected credentials on the management API; unknown presets and rejected credentials on the data plane, each of
+ * which cost a database query) is refused (429) until the window ends, whatever it sends. Thread-safe (shared by
+ * a node's gateway instances). Bounded: at most 100,000 clients are tracked (the least recent are forgotten).
  */
-public final class LoginThrottle {
-  public static final int MAX_FAILURES = 10;
-  public static final Duration WINDOW = Duration.ofMinutes(1);
+public final class FailureThrottle {
 
   private static final class Window {
     final long startedAt;
@@ -27,7 +25,7 @@ public final class LoginThrottle {
   private final long windowMs;
   private final Cache<String, Window> clients;
 
-  public LoginThrottle(int maxFailures, Duration window) {
+  public FailureThrottle(int maxFailures, Duration window) {
     this.maxFailures = maxFailures;
     this.windowMs = window.toMillis();
     this.clients = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(window).build();
