@@ -6,7 +6,6 @@ import io.mcpgateway.model.crypto.SecretBox;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.UUID;
 
 /**
@@ -60,7 +59,7 @@ public final class HeldCallStates {
 
   String seal(State state) {
     byte[] plain = state.toJson().encode().getBytes(StandardCharsets.UTF_8);
-    return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(box.seal(plain, AAD));
+    return PREFIX + box.sealToken(plain, AAD);
   }
 
   /** The state behind {@code token}; fails with a -32602 error saying what is wrong and what to do. */
@@ -70,7 +69,7 @@ public final class HeldCallStates {
       if (token.length() > MAX_CHARS) {
         throw new IllegalArgumentException("too long");
       }
-      byte[] plain = box.open(Base64.getUrlDecoder().decode(token.substring(PREFIX.length())), AAD);
+      byte[] plain = box.openToken(token.substring(PREFIX.length()), AAD);
       state = State.fromJson(new JsonObject(new String(plain, StandardCharsets.UTF_8)));
     } catch (RuntimeException forgedOrMalformed) {
       // Not base64, altered, sealed under another key or truncated.

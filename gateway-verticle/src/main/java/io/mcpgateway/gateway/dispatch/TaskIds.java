@@ -3,7 +3,6 @@ package io.mcpgateway.gateway.dispatch;
 import io.mcpgateway.model.crypto.SecretBox;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -66,8 +65,7 @@ public final class TaskIds {
     if (task.instance() != null) {
       plain.put("i", task.instance());
     }
-    return Optional.of(Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(box.seal(plain.encode().getBytes(StandardCharsets.UTF_8), AAD)));
+    return Optional.of(box.sealToken(plain.encode().getBytes(StandardCharsets.UTF_8), AAD));
   }
 
   /** The task behind an id this gateway issued; empty for anything else. */
@@ -76,7 +74,7 @@ public final class TaskIds {
       return Optional.empty();
     }
     try {
-      JsonObject plain = new JsonObject(new String(box.open(Base64.getUrlDecoder().decode(id), AAD), StandardCharsets.UTF_8));
+      JsonObject plain = new JsonObject(new String(box.openToken(id, AAD), StandardCharsets.UTF_8));
       return Optional.of(new Task(UUID.fromString(plain.getString("p")), UUID.fromString(plain.getString("s")),
           plain.getString("o"), plain.getString("t"), plain.getString("u"), plain.getString("i")));
     } catch (RuntimeException forgedOrMalformed) {

@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -57,7 +56,7 @@ public final class SessionTokens {
         .putLong(presetId.getMostSignificantBits()).putLong(presetId.getLeastSignificantBits())
         .putLong(clock.millis()).put((byte) version.length).put(version)
         .putShort((short) capabilities.length).put(capabilities).put(caller);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(box.seal(plain.array(), AAD));
+    return box.sealToken(plain.array(), AAD);
   }
 
   /** The claims of a token this gateway issued and that is not older than the maximum age; empty otherwise. */
@@ -66,7 +65,7 @@ public final class SessionTokens {
       return Optional.empty();
     }
     try {
-      ByteBuffer plain = ByteBuffer.wrap(box.open(Base64.getUrlDecoder().decode(token), AAD));
+      ByteBuffer plain = ByteBuffer.wrap(box.openToken(token, AAD));
       UUID preset = new UUID(plain.getLong(), plain.getLong());
       long issuedAt = plain.getLong();
       byte[] version = new byte[plain.get()];

@@ -81,6 +81,19 @@ public final class SecretBox {
     }
   }
 
+  /**
+   * {@link #seal} as text a URL, header or JSON string carries unchanged (Base64url, no padding): session ids, task
+   * ids, {@code requestState}.
+   */
+  public String sealToken(byte[] plain, byte[] associatedData) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(seal(plain, associatedData));
+  }
+
+  /** Opens a {@link #sealToken} text; fails ({@code IllegalArgumentException}) on anything else or an altered one. */
+  public byte[] openToken(String token, byte[] associatedData) {
+    return open(Base64.getUrlDecoder().decode(token), associatedData);
+  }
+
   public static final class SecretBoxException extends RuntimeException {
     SecretBoxException(String message) {
       super(message, null, false, false);
