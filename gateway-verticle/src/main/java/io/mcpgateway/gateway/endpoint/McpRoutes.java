@@ -46,9 +46,8 @@ public final class McpRoutes {
         })
         .handler(new OriginGuard(config.http()))
         .handler(RequestSteps.lookupThrottle(lookupFailures, addresses))
-        .handler(RequestSteps.preset(catalogs, lookupFailures, addresses))
-        .handler(RequestSteps.authenticate(authenticator, addresses, config.http().publicUrl(), scopes, challenge,
-            lookupFailures))
+        .handler(RequestSteps.preset(catalogs, lookupFailures))
+        .handler(RequestSteps.authenticate(authenticator, config.http().publicUrl(), scopes, challenge, lookupFailures))
         .handler(RequestSteps.authorize(policy, challenge))
         // Wrapped: Vert.x Web refuses a BodyHandler after other handlers unless the request was paused, as it is.
         .handler(ctx -> body.handle(ctx))

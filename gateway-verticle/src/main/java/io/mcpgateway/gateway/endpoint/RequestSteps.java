@@ -18,7 +18,8 @@ import java.net.URI;
 
 /**
  * The small ordered steps of {@code /mcp/{slug}} between the platform guards and the dispatch:
- * protocol version → preset → authenticate → authorize. Each either calls {@code next()} or answers.
+ * lookup throttle → preset → authenticate → authorize (→ body) → protocol version. Each either calls {@code next()}
+ * or answers.
  */
 final class RequestSteps {
   private RequestSteps() {}
@@ -43,11 +44,13 @@ final class RequestSteps {
   /**
    * An address that caused {@code MGW_LOOKUP_FAILURES_PER_MINUTE} database lookups that failed (unknown preset,
    * rejected credentials) is refused before any lookup until its minute ends: guessing slugs or keys costs the
-   * database at most that much per address.
+   * database at most that much per address. Resolves the client's address once for the steps after it.
    */
   static Handler<RoutingContext> lookupThrottle(FailureThrottle failures, ClientAddress addresses) {
     return ctx -> {
-      long retryAfter = failures.retryAfterSeconds(addresses.of(ctx));
+      String address = addresses.of(ctx);
+      RequestContext.clientAddress(ctx, address);
+      long retryAfter = failures.retryAfterSeconds(address);
       if (retryAfter > 0) {
         ctx.response().putHeader("Retry-After", String.valueOf(retryAfter));
         McpReplies.failure(ctx, ErrorCode.RATE_LIMITED, "too many unknown presets or rejected credentials from this"
@@ -59,7 +62,7 @@ final class RequestSteps {
   }
 
   /** Only active presets are served; anything else is 404 to everyone (a looked-up miss counts as a failure). */
-  static Handler<RoutingContext> preset(CatalogService catalogs, FailureThrottle failures, ClientAddress addresses) {
+  static Handler<RoutingContext> preset(CatalogService catalogs, FailureThrottle failures) {
     return ctx -> {
       String slug = ctx.pathParam("slug");
       if (slug.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
@@ -77,7 +80,7 @@ final class RequestSteps {
         if (ar.failed()) {
           McpReplies.failure(ctx, ar.cause());
         } else if (ar.result().isEmpty() || !ar.result().get().active()) {
-          failures.failed(addresses.of(ctx));
+          failures.failed(RequestContext.clientAddress(ctx));
           McpReplies.failure(ctx, new GatewayException(ErrorCode.NOT_FOUND, "no active preset \"" + slug + "\""));
         } else {
           RequestContext.preset(ctx, ar.result().get());
@@ -91,12 +94,13 @@ final class RequestSteps {
    * Establishes the caller; an OAuth token must be bound to this gateway or to this preset's resource URI
    * (RFC 8707) and carry the configured scopes, else 403 {@code insufficient_scope} (MCP authorization §Scope).
    */
-  static Handler<RoutingContext> authenticate(BearerAuthenticator authenticator, ClientAddress addresses, URI publicUrl,
+  static Handler<RoutingContext> authenticate(BearerAuthenticator authenticator, URI publicUrl,
       List<String> requiredScopes, BearerChallenge challenge, FailureThrottle failures) {
     return ctx -> {
       String slug = ctx.pathParam("slug");
       String resource = publicUrl + "/mcp/" + slug;
-      authenticator.authenticate(ctx.request().getHeader("Authorization"), addresses.of(ctx), Optional.of(resource))
+      authenticator.authenticate(ctx.request().getHeader("Authorization"), RequestContext.clientAddress(ctx),
+          Optional.of(resource))
           .onSuccess(caller -> {
             if (caller.viaOAuth() && !caller.scopes().containsAll(requiredScopes)) {
               ctx.response().putHeader("WWW-Authenticate", challenge.insufficientScope(slug));
@@ -109,7 +113,7 @@ final class RequestSteps {
           })
           .onFailure(e -> {
             if (e instanceof GatewayException g && g.code() == ErrorCode.UNAUTHORIZED) {
-              failures.failed(addresses.of(ctx));
+              failures.failed(RequestContext.clientAddress(ctx));
             }
             challenge(ctx, e, challenge, true);
           });
