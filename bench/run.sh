@@ -16,7 +16,7 @@ trap cleanup EXIT
 
 java -cp "$BENCH_JAR" io.mcpgateway.bench.MinimalUpstream 9500 > /tmp/mgw-bench-upstream.log 2>&1 & UP_PID=$!
 MGW_PG_URL=$PG_URL MGW_PG_SCHEMA=$SCHEMA MGW_ADMIN_API_KEY=$ADMIN MGW_HTTP_PORT=18080 MGW_MANAGEMENT_PORT=18081 \
-  MGW_METRICS_PORT=19090 MGW_HTTP_HOST=127.0.0.1 java -jar "$GATEWAY_JAR" > /tmp/mgw-bench-gateway.log 2>&1 & GW_PID=$!
+  MGW_METRICS_PORT=19090 MGW_HTTP_HOST=127.0.0.1 MGW_TRUSTED_PROXIES=127.0.0.1 java -jar "$GATEWAY_JAR" > /tmp/mgw-bench-gateway.log 2>&1 & GW_PID=$!
 until curl -sf localhost:18080/ready >/dev/null; do sleep 0.2; done
 
 api() { curl -sf -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' "$@"; }

@@ -36,7 +36,7 @@ gateway() {
   local name=$1 http=$2 mgmt=$3 metrics=$4 instances=$5; shift 5
   env MGW_PG_URL="$PG_URL" MGW_PG_SCHEMA="$SCHEMA" MGW_ADMIN_API_KEY="$ADMIN" MGW_SECRET_KEY="$KEY" \
     MGW_HTTP_HOST=127.0.0.1 MGW_HTTP_PORT="$http" MGW_MANAGEMENT_PORT="$mgmt" MGW_METRICS_PORT="$metrics" \
-    MGW_GATEWAY_INSTANCES="$instances" MGW_SESSIONS_PER_CALLER=100000 MGW_DATA_DIR="/tmp/mgw-bench-$name" "$@" \
+    MGW_GATEWAY_INSTANCES="$instances" MGW_SESSIONS_PER_CALLER=100000 MGW_TRUSTED_PROXIES=127.0.0.1 MGW_DATA_DIR="/tmp/mgw-bench-$name" "$@" \
     java -jar "$GATEWAY_JAR" > "/tmp/mgw-bench-$name.log" 2>&1 &
   GW_PID=$!; PIDS+=("$GW_PID")
   until curl -sf "localhost:$http/ready" >/dev/null; do

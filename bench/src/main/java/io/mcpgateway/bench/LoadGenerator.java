@@ -20,7 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * back to back for {@code seconds} after a warm-up; prints throughput and latency percentiles as one line
  * of JSON. Usage: {@code LoadGenerator <url> <concurrency> <seconds> [bearer|-] [callUrls]}: sessions are opened
  * on {@code url}; with {@code callUrls} (comma-separated) each worker's calls go round-robin over those URLs
- * instead (two nodes with no affinity; or sessions opened on node A and used through node B).
+ * instead (two nodes with no affinity; or sessions opened on node A and used through node B). Each worker presents
+ * a client address of its own in {@code X-Forwarded-For} (10.77.x.y), as many clients behind a load balancer do: a
+ * gateway started with {@code MGW_TRUSTED_PROXIES=127.0.0.1} then applies its per-caller limits (sessions, rate at
+ * most 1,000,000 calls per minute) per worker rather than to the whole load as one caller.
  */
 public final class LoadGenerator {
   private LoadGenerator() {}
@@ -36,7 +39,7 @@ public final class LoadGenerator {
         new PoolOptions().setHttp1MaxSize(concurrency));
     List<Future<String>> sessions = new ArrayList<>();
     for (int i = 0; i < concurrency; i++) {
-      sessions.add(initialize(client, url, bearer));
+      sessions.add(initialize(client, url, bearer, i));
     }
     List<String> ids = Future.all(sessions).await().list();
     run(vertx, client, callUrls, bearer, ids, 2);
@@ -48,11 +51,12 @@ public final class LoadGenerator {
         .put("p50_ms", pct(all, 0.50)).put("p99_ms", pct(all, 0.99)).encode());
     // End the sessions (DELETE), as a client should: the gateway caps the sessions one caller holds.
     List<Future<?>> ended = new ArrayList<>();
-    for (String id : ids) {
-      if (id != null) {
+    for (int i = 0; i < ids.size(); i++) {
+      if (ids.get(i) != null) {
         // Bounded: a target that ignores DELETE (the bare forwarder relays POSTs only) must not hold the run.
         ended.add(client.request(new RequestOptions().setMethod(HttpMethod.DELETE).setAbsoluteURI(url).setTimeout(2000)
-            .putHeader("Mcp-Session-Id", id).putHeader("MCP-Protocol-Version", "2025-11-25"))
+            .putHeader("Mcp-Session-Id", ids.get(i)).putHeader("MCP-Protocol-Version", "2025-11-25")
+            .putHeader("X-Forwarded-For", clientAddress(i)))
             .compose(req -> req.send()).compose(resp -> resp.body()));
       }
     }
@@ -60,28 +64,30 @@ public final class LoadGenerator {
     vertx.close().await();
   }
 
-  private static final AtomicLong ERRORS = new AtomicLong();
+  static final AtomicLong ERRORS = new AtomicLong();
 
-  private static double pct(long[] sorted, double p) {
+  static double pct(long[] sorted, double p) {
     if (sorted.length == 0) {
       return -1;
     }
     return Math.round(sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))] / 10_000.0) / 100.0;
   }
 
-  private static long[][] run(Vertx vertx, HttpClient client, String[] urls, String bearer, List<String> sessions, int seconds) {
+  static long[][] run(Vertx vertx, HttpClient client, String[] urls, String bearer, List<String> sessions, int seconds) {
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     List<Future<long[]>> workers = new ArrayList<>();
-    for (String session : sessions) {
+    for (int i = 0; i < sessions.size(); i++) {
+      String session = sessions.get(i);
+      int worker = i;
       Promise<long[]> done = Promise.promise();
       List<Long> latencies = new ArrayList<>();
-      vertx.runOnContext(v -> loop(client, urls, 0, bearer, session, end, latencies, done));
+      vertx.runOnContext(v -> loop(client, urls, 0, bearer, session, worker, end, latencies, done));
       workers.add(done.future());
     }
     return Future.all(workers).await().<long[]>list().toArray(new long[0][]);
   }
 
-  private static void loop(HttpClient client, String[] urls, int n, String bearer, String session, long end,
+  private static void loop(HttpClient client, String[] urls, int n, String bearer, String session, int worker, long end,
       List<Long> latencies, Promise<long[]> done) {
     String url = urls[n % urls.length];
     if (System.nanoTime() > end) {
@@ -91,30 +97,31 @@ public final class LoadGenerator {
     long start = System.nanoTime();
     JsonObject call = new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "tools/call")
         .put("params", new JsonObject().put("name", "echo").put("arguments", new JsonObject().put("text", "hello")));
-    post(client, url, bearer, session, call).onComplete(ar -> {
+    post(client, url, bearer, session, worker, call).onComplete(ar -> {
       if (ar.succeeded() && ar.result().containsKey("result")) {
         latencies.add(System.nanoTime() - start);
       } else {
         ERRORS.incrementAndGet();
       }
-      loop(client, urls, n + 1, bearer, session, end, latencies, done);
+      loop(client, urls, n + 1, bearer, session, worker, end, latencies, done);
     });
   }
 
-  private static Future<String> initialize(HttpClient client, String url, String bearer) {
+  static Future<String> initialize(HttpClient client, String url, String bearer, int worker) {
     JsonObject init = new JsonObject().put("jsonrpc", "2.0").put("id", 0).put("method", "initialize").put("params",
         new JsonObject().put("protocolVersion", "2025-11-25").put("capabilities", new JsonObject())
             .put("clientInfo", new JsonObject().put("name", "bench").put("version", "1")));
-    return client.request(options(url, bearer, null)).compose(req -> req.send(init.toBuffer())).compose(resp -> {
+    return client.request(options(url, bearer, null, worker)).compose(req -> req.send(init.toBuffer())).compose(resp -> {
       String session = resp.getHeader("Mcp-Session-Id");
-      return resp.body().compose(b -> post(client, url, bearer, session,
+      return resp.body().compose(b -> post(client, url, bearer, session, worker,
           new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/initialized"))
           .map(x -> session));
     });
   }
 
-  private static Future<JsonObject> post(HttpClient client, String url, String bearer, String session, JsonObject body) {
-    return client.request(options(url, bearer, session)).compose(req -> req.send(body.toBuffer()))
+  private static Future<JsonObject> post(HttpClient client, String url, String bearer, String session, int worker,
+      JsonObject body) {
+    return client.request(options(url, bearer, session, worker)).compose(req -> req.send(body.toBuffer()))
         .compose(resp -> resp.body().map(b -> b.length() == 0 ? new JsonObject() : parse(b)));
   }
 
@@ -127,9 +134,15 @@ public final class LoadGenerator {
     return new JsonObject(s);
   }
 
-  private static RequestOptions options(String url, String bearer, String session) {
+  /** The client address worker {@code worker} presents (X-Forwarded-For). */
+  static String clientAddress(int worker) {
+    return "10.77." + (worker / 250) + "." + (worker % 250 + 1);
+  }
+
+  private static RequestOptions options(String url, String bearer, String session, int worker) {
     RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
-        .putHeader("Content-Type", "application/json").putHeader("Accept", "application/json, text/event-stream");
+        .putHeader("Content-Type", "application/json").putHeader("Accept", "application/json, text/event-stream")
+        .putHeader("X-Forwarded-For", clientAddress(worker));
     if (session != null) {
       o.putHeader("Mcp-Session-Id", session).putHeader("MCP-Protocol-Version", "2025-11-25");
     }

@@ -389,6 +389,9 @@ public final class GatewayVerticle extends VerticleBase {
           if (sessions != null) {
             sessions.close();
           }
+          if (dispatcher != null) {
+            dispatcher.flushMetrics();
+          }
           if (heldCalls != null) {
             heldCalls.close();
           }

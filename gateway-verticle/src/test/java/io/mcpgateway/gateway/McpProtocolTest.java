@@ -297,12 +297,8 @@ class McpProtocolTest {
     var server = gw.httpServer(GatewayHarness.slug("measured-up"), upstream.url(), Map.of());
     gw.link(measured, server, List.of("echo", "fail"));
     java.util.Queue<ToolCallRecorded> records = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    var consumer = gw.vertx.eventBus().<JsonObject>consumer(Addresses.TOOL_CALL_RECORDED, m -> {
-      ToolCallRecorded r = ToolCallRecorded.fromJson(m.body());
-      if (r.presetId().equals(measured.id())) {
-        records.add(r);
-      }
-    });
+    var consumer = gw.vertx.eventBus().<io.mcpgateway.model.bus.ToolCallBatch>consumer(Addresses.TOOL_CALL_RECORDED,
+        m -> m.body().calls().stream().filter(r -> r.presetId().equals(measured.id())).forEach(records::add));
     try {
       String session = post(measured.slug()).sendJsonObject(initialize("2025-11-25")).await().getHeader("Mcp-Session-Id");
       for (var call : List.of(request(31, "tools/call", new JsonObject().put("name", "echo")

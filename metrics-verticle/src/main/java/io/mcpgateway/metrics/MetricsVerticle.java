@@ -10,6 +10,7 @@ import io.mcpgateway.model.GatewayException;
 import io.mcpgateway.model.ErrorCode;
 import io.mcpgateway.model.NodeSettings;
 import io.mcpgateway.model.bus.Addresses;
+import io.mcpgateway.model.bus.ToolCallBatch;
 import io.mcpgateway.model.bus.ToolCallRecorded;
 import io.mcpgateway.model.db.Database;
 import io.mcpgateway.model.http.ConnectionGuard;
@@ -67,9 +68,15 @@ public final class MetricsVerticle extends VerticleBase {
     var partitions = new PartitionMaintenance(pool, config.metricsRetentionDays());
     registerMeters(buffer);
 
-    vertx.eventBus().<JsonObject>consumer(Addresses.TOOL_CALL_RECORDED, m -> {
+    // The data plane sends batches (ToolCallBatch); a single JSON event (ToolCallRecorded#toJson) is accepted too.
+    ToolCallBatch.registerCodec(vertx);
+    vertx.eventBus().<Object>consumer(Addresses.TOOL_CALL_RECORDED, m -> {
       try {
-        ingestion.accept(ToolCallRecorded.fromJson(m.body()));
+        if (m.body() instanceof ToolCallBatch batch) {
+          batch.calls().forEach(ingestion::accept);
+        } else if (m.body() instanceof JsonObject event) {
+          ingestion.accept(ToolCallRecorded.fromJson(event));
+        }
       } catch (RuntimeException e) {
         LOG.debug("ignoring a malformed tool-call event: {}", e.getMessage());
       }

@@ -60,6 +60,11 @@ public final class McpDispatcher {
     sessions.onEndedId(resources::sessionEnded);
   }
 
+  /** Hands the tool calls recorded so far to the metrics verticle (the instance is stopping). */
+  public void flushMetrics() {
+    tools.flushMetrics();
+  }
+
   /** lifecycle §Initialization: negotiates the version and says what the preset offers. Creates no session. */
   public Future<Initialized> initialize(Preset preset, JsonObject params) {
     if (params == null || !(params.getValue("protocolVersion") instanceof String requested)) {

@@ -28,6 +28,11 @@ final class ToolMethods {
     this.tasks = tasks;
   }
 
+  /** Hands the calls recorded so far to the metrics verticle (the instance is stopping). */
+  void flushMetrics() {
+    recorder.flush();
+  }
+
   Future<JsonObject> list(Exchange ex, JsonObject params) {
     String cursor = Params.cursor(params);
     return catalogs.catalog(ex.preset()).map(all -> TaskMethods.view(all, ex)).map(catalog -> {

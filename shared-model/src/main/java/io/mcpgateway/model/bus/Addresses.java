@@ -57,7 +57,7 @@ public final class Addresses {
    * that wrote the stream; that one answers with the events after {@code after} (docs/endpoint.md, "Resumable SSE").
    */
   public static final String SESSION_REPLAY = "mgw.session.replay.";
-  /** send {@link ToolCallRecorded}: the metrics verticle stores it. */
+  /** send {@link ToolCallBatch} (or one {@link ToolCallRecorded} as JSON): the metrics verticle stores the calls. */
   public static final String TOOL_CALL_RECORDED = "mgw.metrics.toolcall";
 
   /**
