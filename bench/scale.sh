@@ -11,6 +11,11 @@ CONCURRENCY=${CONCURRENCY:-"16 64"}
 SESSIONS=${SESSIONS:-10000}
 STREAMS=${STREAMS:-1000}
 PARTS=${PARTS:-"instances cluster memory"}
+ROUNDS=${ROUNDS:-5}
+WARMUP_SECONDS=${WARMUP_SECONDS:-30}
+# The same heap for every JVM of the instances part, touched up front: a heap still growing costs page faults
+# (kernel time) that are start-up, not steady state.
+JVM_FLAGS=${JVM_FLAGS:-"-Xms1g -Xmx1g -XX:+AlwaysPreTouch"}
 PG_URL=${MGW_BENCH_PG_URL:-postgresql://postgres@127.0.0.1:5432/test}
 REDIS_URL=${MGW_BENCH_REDIS_URL:-redis://127.0.0.1:6379}
 SCHEMA=bench_scale_$(date +%s)
@@ -47,7 +52,7 @@ gateway() {
 stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
 
 # warm TARGET_URL: a discarded run so a freshly started JVM is compiled before it is measured
-warm() { java -cp "$BENCH_JAR" io.mcpgateway.bench.LoadGenerator "$1" 16 "${WARMUP_SECONDS:-6}" - >/dev/null 2>&1 || true; }
+warm() { java -cp "$BENCH_JAR" io.mcpgateway.bench.LoadGenerator "$1" 16 "${CLUSTER_WARMUP_SECONDS:-6}" - >/dev/null 2>&1 || true; }
 
 # load NAME PID URL CONCURRENCY [CALL_URLS]: one closed-loop run; prints a table row with CPU µs per call of PID
 load() {
@@ -78,15 +83,21 @@ HEADER="| target | concurrency | calls/s | p50 ms | p99 ms | CPU µs/call (targe
 |---|---|---|---|---|---|---|"
 
 if [[ " $PARTS " == *" instances "* ]]; then
-  echo; echo "### One instance vs $N instances, and the bare forwarder"; echo; echo "$HEADER"
+  # The forwarder and the gateway run side by side and are measured in turn by one warm load generator
+  # (Alternating: ROUNDS rounds of SECONDS_PER_RUN each, the median round reported), every JVM with the same flags.
+  echo; echo "### One instance vs $N instances, and the bare forwarder (median of $ROUNDS alternating rounds)"; echo; echo "$HEADER"
   for inst in 1 "$N"; do
-    java -cp "$BENCH_JAR" io.mcpgateway.bench.BareForwarder 9610 http://127.0.0.1:9510/mcp "$inst" > /tmp/mgw-bench-fwd.log 2>&1 & FWD=$!; PIDS+=("$FWD")
+    # shellcheck disable=SC2086
+    java $JVM_FLAGS -cp "$BENCH_JAR" io.mcpgateway.bench.BareForwarder 9610 http://127.0.0.1:9510/mcp "$inst" > /tmp/mgw-bench-fwd.log 2>&1 & FWD=$!; PIDS+=("$FWD")
     sleep 1
-    gateway single 18280 18281 19290 "$inst"
-    warm http://127.0.0.1:9610/mcp; warm http://127.0.0.1:18280/mcp/bench
+    gateway single 18280 18281 19290 "$inst" JAVA_TOOL_OPTIONS="$JVM_FLAGS"
     for c in $CONCURRENCY; do
-      load "forwarder ×$inst" "$FWD" http://127.0.0.1:9610/mcp "$c"
-      load "gateway ×$inst" "$GW_PID" http://127.0.0.1:18280/mcp/bench "$c"
+      java -cp "$BENCH_JAR" io.mcpgateway.bench.Alternating "$c" "$SECONDS_PER_RUN" "$ROUNDS" "$WARMUP_SECONDS" \
+          "forwarder ×$inst=http://127.0.0.1:9610/mcp=$FWD" "gateway ×$inst=http://127.0.0.1:18280/mcp/bench=$GW_PID" 2>/dev/null \
+        | tee -a /tmp/mgw-bench-rounds.jsonl | grep '"round":"median"' | while read -r line; do
+          t=$(echo "$line" | sed 's/.*"target":"\([^"]*\)".*/\1/')
+          echo "| $t | $c | $(field "$line" throughput) | $(field "$line" p50_ms) | $(field "$line" p99_ms) | $(field "$line" cpu_us_per_call) | $(field "$line" errors) |"
+        done
     done
     echo "| (gateway ×$inst RSS after: $(rss "$GW_PID") MiB) | | | | | | |"
     stop "$GW_PID"; stop "$FWD"
