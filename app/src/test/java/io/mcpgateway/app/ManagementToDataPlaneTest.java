@@ -98,9 +98,9 @@ class ManagementToDataPlaneTest {
       String metrics = web.get(node.metricsPort(), "127.0.0.1", "/metrics").send().await().bodyAsString();
       assertThat(metrics).contains("mgw_tool_calls_seconds_count{outcome=\"ok\",preset=\"" + slug + "\"")
           .contains("mgw_upstream_circuit_state{server=").contains("mgw_metrics_buffer_depth")
-          .contains("vertx_http_server_requests_total")
-          // Off on purpose (a meter lookup per bus message / upstream request on the hot path; OPERATIONS.md).
-          .doesNotContain("vertx_eventbus_").doesNotContain("vertx_http_client_");
+          .contains("mgw_mcp_requests_total{status=\"200\"}")
+          // Off on purpose (meter lookups per bus message / request on the hot path; OPERATIONS.md).
+          .doesNotContain("vertx_eventbus_").doesNotContain("vertx_http_client_").doesNotContain("vertx_http_server_");
       HttpResponse<Buffer> anonymous = web.post(node.gatewayPort(), "127.0.0.1", "/mcp/" + slug)
           .putHeader("Accept", "application/json, text/event-stream").sendJsonObject(new JsonObject().put("jsonrpc", "2.0")
               .put("id", 1).put("method", "initialize").put("params", new JsonObject().put("protocolVersion", "2025-11-25"))).await();

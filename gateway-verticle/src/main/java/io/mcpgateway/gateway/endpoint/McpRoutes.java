@@ -37,6 +37,7 @@ public final class McpRoutes {
     // 403 through the failure handler, as OriginGuard's would be.
     router.route(path)
         .handler(cors(config.http()))
+        .handler(new McpRequestCounts())
         // The body is read only once the caller is known: paused here (TCP back-pressure holds it in the
         // client's socket), resumed by the BodyHandler after authenticate and authorize. A 401/403/404 costs
         // no 4 MiB buffer.
