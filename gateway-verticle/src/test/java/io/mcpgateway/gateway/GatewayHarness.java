@@ -58,19 +58,20 @@ final class GatewayHarness implements AutoCloseable {
         .put("MGW_CATALOG_TIMEOUT", "10s")
         .put("MGW_SHUTDOWN_GRACE", "1s")
         .mergeIn(overrides);
-    config = ConfigLoader.load(vertx, settings).await();
+    config = bounded(ConfigLoader.load(vertx, settings), "loading the configuration");
     pg = PgSettings.fromUri(TestServices.pgUrl(), schema, 4, Duration.ofSeconds(5));
     SchemaMigrator.migrate(pg);
     pool = Database.pool(vertx, pg);
     var node = new NodeSettings(config, pg, secrets);
     var shared = GatewayVerticle.NodeWide.of(node);
-    vertx.deployVerticle(() -> {
+    bounded(vertx.deployVerticle(() -> {
       var instance = new GatewayVerticle(node, shared);
       instances.add(instance);
       return instance;
-    }, new io.vertx.core.DeploymentOptions().setInstances(instanceCount)).await();
+    }, new io.vertx.core.DeploymentOptions().setInstances(instanceCount)), "deploying " + instanceCount + " gateway instance(s)");
     gateway = instances.get(0);
-    owner = new PrincipalStore().upsert(pool, "https://issuer.test", "owner-" + UUID.randomUUID(), null, "Owner", false).await();
+    owner = bounded(new PrincipalStore().upsert(pool, "https://issuer.test", "owner-" + UUID.randomUUID(), null, "Owner",
+        false), "creating the owner principal");
   }
 
   int port() {
@@ -94,7 +95,16 @@ final class GatewayHarness implements AutoCloseable {
     if (session != null) {
       options.putHeader("Mcp-Session-Id", session);
     }
-    return client.request(options).compose(r -> body == null ? r.send() : r.send(body.toBuffer())).compose(r -> {
+    var stage = new java.util.concurrent.atomic.AtomicReference<>("connecting");
+    io.vertx.core.Promise<io.vertx.core.http.HttpClientResponse> answered = io.vertx.core.Promise.promise();
+    // Made from a context of its own, not from the test thread: a request made from outside Vert.x completes its
+    // futures on a context other than its connection's, so the step after the response head can run after the
+    // response ended, and a body handler set then never hears of it (a 202 or a short JSON answer awaited for good).
+    vertx.getOrCreateContext().runOnContext(v -> client.request(options).compose(r -> {
+      stage.set("connected, awaiting the response head");
+      return body == null ? r.send() : r.send(body.toBuffer());
+    }).compose(r -> {
+      stage.set("HTTP " + r.statusCode() + " received, awaiting the rest of the body");
       if (into == null) {
         return r.body().map(b -> r);
       }
@@ -104,7 +114,55 @@ final class GatewayHarness implements AutoCloseable {
         }
       });
       return io.vertx.core.Future.succeededFuture(r);
-    }).await();
+    }).onComplete(answered));
+    return bounded(answered.future(), () -> method + " /mcp/" + slug + (body == null ? "" : " " + describe(body))
+        + (session == null ? "" : " in session " + abbreviated(session)) + " (" + stage.get() + ")");
+  }
+
+  /** How long a harness request waits for its answer (for a GET stream: its headers) before the test fails. */
+  static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * Awaits {@code answer}, failing the test after {@link #ANSWER_TIMEOUT} with an error naming {@code what}: a lost
+   * answer fails fast and says which request it was, instead of hanging until the build's timeout.
+   */
+  static <T> T bounded(io.vertx.core.Future<T> answer, String what) {
+    return bounded(answer, () -> what);
+  }
+
+  /** As {@link #bounded(io.vertx.core.Future, String)}, {@code what} said as it is when the time is up. */
+  static <T> T bounded(io.vertx.core.Future<T> answer, java.util.function.Supplier<String> what) {
+    try {
+      return answer.toCompletionStage().toCompletableFuture().get(ANSWER_TIMEOUT.toMillis(),
+          java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("no answer within " + ANSWER_TIMEOUT.toSeconds() + " s to " + what.get(), e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(what.get() + " failed", cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while awaiting " + what.get(), e);
+    }
+  }
+
+  /** A request as named in a failure: its method and id, or the whole (short) body. */
+  private static String describe(JsonObject body) {
+    if (body.getValue("method") instanceof String m) {
+      return m + (body.containsKey("id") ? " (id " + body.getValue("id") + ")" : "");
+    }
+    String text = body.encode();
+    return text.length() > 200 ? text.substring(0, 200) + "..." : text;
+  }
+
+  private static String abbreviated(String session) {
+    return session.length() > 12 ? session.substring(0, 12) + "..." : session;
   }
 
   /** A 2025-11-25 session of {@code /mcp/{slug}}, made by an {@code initialize} on a fresh connection. */
@@ -118,29 +176,31 @@ final class GatewayHarness implements AutoCloseable {
   }
 
   UpstreamServer httpServer(String slug, String url, Map<String, String> headers) {
-    return servers.insert(pool, new UpstreamServer(UUID.randomUUID(), slug, slug, null, Transport.STREAMABLE_HTTP, url,
-        null, List.of(), new UpstreamSecrets(headers, Map.of()), owner.id(), ServerStatus.ACTIVE, Optional.empty(),
-        null, null)).await();
+    return bounded(servers.insert(pool, new UpstreamServer(UUID.randomUUID(), slug, slug, null, Transport.STREAMABLE_HTTP,
+        url, null, List.of(), new UpstreamSecrets(headers, Map.of()), owner.id(), ServerStatus.ACTIVE, Optional.empty(),
+        null, null)), "inserting server " + slug);
   }
 
   UpstreamServer sseServer(String slug, String url) {
-    return servers.insert(pool, new UpstreamServer(UUID.randomUUID(), slug, slug, null, Transport.SSE, url,
-        null, List.of(), UpstreamSecrets.NONE, owner.id(), ServerStatus.ACTIVE, Optional.empty(), null, null)).await();
+    return bounded(servers.insert(pool, new UpstreamServer(UUID.randomUUID(), slug, slug, null, Transport.SSE, url,
+        null, List.of(), UpstreamSecrets.NONE, owner.id(), ServerStatus.ACTIVE, Optional.empty(), null, null)),
+        "inserting server " + slug);
   }
 
   UpstreamServer stdioServer(String slug, List<String> command, Map<String, String> env) {
-    return servers.insert(pool, new UpstreamServer(UUID.randomUUID(), slug, slug, null, Transport.STDIO, null,
+    return bounded(servers.insert(pool, new UpstreamServer(UUID.randomUUID(), slug, slug, null, Transport.STDIO, null,
         command.get(0), command.subList(1, command.size()), new UpstreamSecrets(Map.of(), env), owner.id(),
-        ServerStatus.ACTIVE, Optional.empty(), null, null)).await();
+        ServerStatus.ACTIVE, Optional.empty(), null, null)), "inserting server " + slug);
   }
 
   Preset preset(String slug, Visibility visibility) {
-    return presets.insert(pool, new Preset(UUID.randomUUID(), slug, "Preset " + slug, "Tools for " + slug, visibility,
-        PresetStatus.ACTIVE, null, owner.id(), null, null, null, List.of())).await();
+    return bounded(presets.insert(pool, new Preset(UUID.randomUUID(), slug, "Preset " + slug, "Tools for " + slug,
+        visibility, PresetStatus.ACTIVE, null, owner.id(), null, null, null, List.of())), "inserting preset " + slug);
   }
 
   void link(Preset preset, UpstreamServer server, List<String> allowed) {
-    presets.upsertLink(pool, preset.id(), server.id(), true, allowed).await();
+    bounded(presets.upsertLink(pool, preset.id(), server.id(), true, allowed), "linking server " + server.slug() + " to "
+        + preset.slug());
   }
 
   static String slug(String base) {
@@ -149,7 +209,7 @@ final class GatewayHarness implements AutoCloseable {
 
   @Override
   public void close() {
-    vertx.close().await();
+    bounded(vertx.close(), "closing the gateway's Vert.x");
     TestServices.dropSchema(pg.schema());
   }
 }

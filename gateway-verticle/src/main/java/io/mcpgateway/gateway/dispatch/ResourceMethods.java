@@ -35,6 +35,8 @@ final class ResourceMethods {
   private final Forwarder forwarder;
   private final SessionRegistry sessions;
   private final ResourceSubscriptions subscriptions = new ResourceSubscriptions();
+  /** The upstream holds, one per upstream resource {@link #subscriptions} has subscribers for. */
+  private final UpstreamHolds holds;
   /** This instance on the bus, and the sequence of its stamps. */
   private final String holder = UUID.randomUUID().toString();
   private long seq;
@@ -44,6 +46,8 @@ final class ResourceMethods {
     this.catalogs = catalogs;
     this.forwarder = forwarder;
     this.sessions = sessions;
+    this.holds = new UpstreamHolds(u -> forwarder.subscribe(u.serverId(), u.uri()),
+        u -> forwarder.unsubscribe(u.serverId(), u.uri()));
     vertx.eventBus().<JsonObject>consumer(Addresses.SESSION_SUBSCRIPTION, m -> heard(m.body()));
     vertx.setPeriodic(SWEEP_MS, t -> subscriptions.expired(sessions.now()).forEach(this::sessionEnded));
   }
@@ -71,30 +75,32 @@ final class ResourceMethods {
     String session = ex.session().id();
     return route(ex, uri).compose(route -> {
       ResourceSubscriptions.Stamp stamp = stamp();
-      boolean first = subscriptions.subscribe(session, ex.session().expiresAt(), uri,
-          new ResourceSubscriptions.Upstream(route.serverId(), route.original()), stamp);
+      var upstream = new ResourceSubscriptions.Upstream(route.serverId(), route.original());
+      subscriptions.subscribe(session, ex.session().expiresAt(), uri, upstream, stamp); // the first one here takes the hold
       announce(session, uri, true, stamp);
-      if (!first) {
-        return Future.succeededFuture(new JsonObject());
-      }
-      // One hold per (server, URI) for all of this instance's sessions; 2026 listen streams hold their own.
-      return forwarder.subscribe(route.serverId(), route.original())
-          .map(r -> new JsonObject())
-          .onFailure(e -> subscriptions.unsubscribe(session, uri));
+      // One hold per (server, URI) for all of this instance's sessions; 2026 listen streams hold their own. A
+      // session joining a hold still being taken is answered when it is (and fails with it), not before.
+      Future<Void> hold = holds.hold(upstream);
+      return hold.map(r -> new JsonObject()).onFailure(e -> {
+        // The hold failed (the pool holds nothing): its subscribers here go, not one a later hold serves.
+        if (holds.current(upstream, hold)) {
+          subscriptions.unsubscribe(session, uri).ifPresent(holds::release);
+        }
+      });
     });
   }
 
   Future<JsonObject> unsubscribe(Exchange ex, JsonObject params) {
     String uri = uri(params);
     ResourceSubscriptions.Stamp stamp = stamp();
-    subscriptions.unsubscribe(ex.session().id(), uri).ifPresent(this::unsubscribeUpstream);
+    subscriptions.unsubscribe(ex.session().id(), uri).ifPresent(holds::release);
     announce(ex.session().id(), uri, false, stamp);
     return Future.succeededFuture(new JsonObject());
   }
 
   /** A session ended: give up the upstream subscriptions only it held. */
   void sessionEnded(String sessionId) {
-    subscriptions.sessionEnded(sessionId).forEach(this::unsubscribeUpstream);
+    subscriptions.sessionEnded(sessionId).forEach(holds::release);
   }
 
   /** The notifications to send for an upstream's {@code notifications/resources/updated}: session id → message. */
@@ -130,15 +136,11 @@ final class ResourceMethods {
     var theirs = new ResourceSubscriptions.Stamp(at.longValue(), n.longValue(), from);
     subscriptions.stamp(session, uri).ifPresent(mine -> {
       if (mine.compareTo(theirs) < 0) {
-        subscriptions.unsubscribe(session, uri).ifPresent(this::unsubscribeUpstream);
+        subscriptions.unsubscribe(session, uri).ifPresent(holds::release);
       } else if (Boolean.TRUE.equals(m.getValue("subscribed"))) {
         announce(session, uri, true, mine);
       }
     });
-  }
-
-  private void unsubscribeUpstream(ResourceSubscriptions.Upstream upstream) {
-    forwarder.unsubscribe(upstream.serverId(), upstream.uri());
   }
 
   private Future<FeatureCatalog.Route> route(Exchange ex, String uri) {

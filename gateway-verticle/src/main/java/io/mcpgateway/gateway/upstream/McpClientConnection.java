@@ -404,17 +404,24 @@ final class McpClientConnection {
     return acked.future().andThen(ar -> vertx.cancelTimer(timer));
   }
 
-  /** Gives up a resource subscription (legacy: resources/unsubscribe; modern: the listen stream without it). */
-  void unsubscribe(String uri, Duration timeout) {
+  /**
+   * Gives up a resource subscription (legacy: resources/unsubscribe; modern: the listen stream without it). The
+   * future completes, never failing, once the upstream answered the unsubscribe (or did not in time): a
+   * subscribe to the same URI sent before then could be handled first and then undone by it.
+   */
+  Future<Void> unsubscribe(String uri, Duration timeout) {
     if (closed) {
-      return;
+      return Future.succeededFuture();
     }
     if (era != Era.MODERN) {
-      request("resources/unsubscribe", new JsonObject().put("uri", uri), timeout, null)
-          .onFailure(e -> LOG.debug("upstream {} did not unsubscribe from {}: {}", name, uri, e.getMessage()));
-    } else if (resourceUris.remove(uri)) {
+      return request("resources/unsubscribe", new JsonObject().put("uri", uri), timeout, null)
+          .onFailure(e -> LOG.debug("upstream {} did not unsubscribe from {}: {}", name, uri, e.getMessage()))
+          .<Void>mapEmpty().otherwiseEmpty();
+    }
+    if (resourceUris.remove(uri)) {
       relisten();
     }
+    return Future.succeededFuture();
   }
 
   /**

@@ -171,6 +171,10 @@ public final class UpstreamPool implements Upstreams {
   /** Resource subscriptions by server and original URI; they outlive connections (re-sent on reconnect). */
   private final Map<UUID, Map<String, Held>> subscriptions = new HashMap<>();
   private int subscriptionCount;
+  /** An upstream unsubscribe in flight (see {@link #subscribe}). */
+  private record Releasing(UUID serverId, String uri) {}
+  /** The upstream unsubscribes in flight, each until answered (bounded by the catalog timeout). */
+  private final Map<Releasing, Future<Void>> releasing = new HashMap<>();
   private final List<Consumer<UUID>> toolListeners = new CopyOnWriteArrayList<>();
   private final List<java.util.function.BiConsumer<UUID, CircuitBreakerState>> circuitListeners = new CopyOnWriteArrayList<>();
   private final List<java.util.function.BiConsumer<UUID, JsonObject>> notificationListeners = new CopyOnWriteArrayList<>();
@@ -274,9 +278,15 @@ public final class UpstreamPool implements Upstreams {
       gauges.subscriptions.set(subscriptionCount);
       Entry e = entry(server);
       Duration budget = settings.catalogTimeout().multipliedBy(2);
-      long deadline = System.nanoTime() + budget.toNanos();
-      fresh.subscribed = guarded(e, e.shared, () -> withConnection(e, e.shared, deadline, budget, "resources/subscribe",
-          (c, left) -> c.subscribe(uri, left)));
+      java.util.function.Supplier<Future<Void>> send = () -> {
+        long deadline = System.nanoTime() + budget.toNanos();
+        return guarded(e, e.shared, () -> withConnection(e, e.shared, deadline, budget, "resources/subscribe",
+            (c, left) -> c.subscribe(uri, left)));
+      };
+      // After the unsubscribe of the last hold, if it is still in flight: sent at once, the subscribe could reach
+      // the upstream first and be undone by it (two requests, two HTTP exchanges), the gateway holding nothing.
+      Future<Void> released = releasing.get(new Releasing(server.id(), uri));
+      fresh.subscribed = released == null ? send.get() : released.transform(ar -> send.get());
       fresh.subscribed.onFailure(err -> forget(server.id(), uri, fresh));
       held = fresh;
     }
@@ -296,7 +306,10 @@ public final class UpstreamPool implements Upstreams {
       Entry e = entries.get(serverId);
       // Held again meanwhile: the new holder's subscription stands (MCP subscriptions are not counted upstream).
       if (e != null && open(e.shared) && !holds(serverId, uri)) {
-        e.shared.connection.result().unsubscribe(uri, settings.catalogTimeout());
+        Releasing key = new Releasing(serverId, uri);
+        Future<Void> done = e.shared.connection.result().unsubscribe(uri, settings.catalogTimeout());
+        releasing.put(key, done);
+        done.onComplete(ar -> releasing.remove(key, done));
       }
     });
   }

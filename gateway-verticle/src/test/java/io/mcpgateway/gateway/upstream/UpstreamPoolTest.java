@@ -426,6 +426,72 @@ class UpstreamPoolTest {
   }
 
   @Test
+  void a_subscription_taken_again_while_its_release_is_in_flight_is_sent_once_the_release_is_answered()
+      throws Exception {
+    // A raw 2025-11-25 server that answers resources/unsubscribe only when told: sent at once, the new subscribe
+    // could be handled before the unsubscribe and then undone by it, the pool believing it holds the URI.
+    List<String> methods = new CopyOnWriteArrayList<>();
+    List<Runnable> unanswered = new CopyOnWriteArrayList<>();
+    var raw = vertx.createHttpServer().requestHandler(req -> {
+      if (req.method() != io.vertx.core.http.HttpMethod.POST) {
+        req.response().setStatusCode(405).end();
+        return;
+      }
+      req.body().onSuccess(body -> {
+        JsonObject msg = body.toJsonObject();
+        String method = msg.getString("method", "");
+        methods.add(method);
+        Object id = msg.getValue("id");
+        if (id == null) {
+          req.response().setStatusCode(202).end();
+          return;
+        }
+        JsonObject answer = new JsonObject().put("jsonrpc", "2.0").put("id", id);
+        switch (method) {
+          case "initialize" -> answer.put("result", new JsonObject().put("protocolVersion", "2025-11-25")
+              .put("capabilities", new JsonObject().put("resources", new JsonObject().put("subscribe", true)))
+              .put("serverInfo", new JsonObject().put("name", "raw").put("version", "1")));
+          case "resources/subscribe", "resources/unsubscribe" -> answer.put("result", new JsonObject());
+          default -> answer.put("error", new JsonObject().put("code", -32601).put("message", "Method not found"));
+        }
+        Runnable send = () -> req.response().putHeader("Content-Type", "application/json").end(answer.encode());
+        if ("resources/unsubscribe".equals(method)) {
+          unanswered.add(send);
+        } else {
+          send.run();
+        }
+      });
+    }).listen(0, "127.0.0.1").await();
+    Runnable answerUnsubscribes = () -> {
+      List<Runnable> pending = List.copyOf(unanswered);
+      unanswered.clear();
+      pending.forEach(Runnable::run);
+    };
+    try {
+      UpstreamServer s = server(Transport.STREAMABLE_HTTP, "http://127.0.0.1:" + raw.actualPort() + "/mcp", null, Map.of());
+      String uri = "test://watched-resource";
+      await(() -> pool.subscribe(s, uri));
+      Future<Void> again = onContext(() -> {
+        pool.unsubscribe(s.id(), uri); // the last holder: resources/unsubscribe goes out
+        return pool.subscribe(s, uri); // taken again at once (another session subscribed here)
+      });
+      Eventually.await("the upstream unsubscribe", Duration.ofSeconds(5), () -> methods.contains("resources/unsubscribe"));
+      Thread.sleep(300);
+      assertThat(methods.stream().filter("resources/subscribe"::equals).count())
+          .as("no subscribe sent while the unsubscribe is unanswered").isEqualTo(1);
+      assertThat(again.isComplete()).isFalse();
+      answerUnsubscribes.run();
+      await(() -> again);
+      assertThat(methods.stream().filter(m -> m.startsWith("resources/")).toList())
+          .containsExactly("resources/subscribe", "resources/unsubscribe", "resources/subscribe");
+    } finally {
+      answerUnsubscribes.run();
+      await(pool::close);
+      raw.close().await();
+    }
+  }
+
+  @Test
   void the_gauges_show_the_whole_node_not_the_first_instance() {
     var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
     var settings = new UpstreamPool.Settings(Duration.ofSeconds(4), Duration.ofSeconds(4), 2, Duration.ofSeconds(30),

@@ -84,9 +84,23 @@ public final class HttpFixtureServer implements AutoCloseable {
     return s;
   }
 
-  /** Tells subscribed clients that a resource changed (notifications/resources/updated). */
+  /**
+   * Tells subscribed clients that a resource changed (notifications/resources/updated); waits at most 30 s for the
+   * sends (the SDK's own sync call waits without a bound, so a stuck client stream would hang the test).
+   */
   public void resourceUpdated(String uri) {
-    mcp.notifyResourcesUpdated(new McpSchema.ResourcesUpdatedNotification(uri));
+    McpSyncServer server = mcp;
+    try {
+      java.util.concurrent.CompletableFuture.runAsync(() -> server.notifyResourcesUpdated(
+          new McpSchema.ResourcesUpdatedNotification(uri))).get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("fixture " + name + " could not send the update of " + uri + " within 30 s", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("fixture " + name + " could not send the update of " + uri, e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Tells clients that the prompt list changed. */
