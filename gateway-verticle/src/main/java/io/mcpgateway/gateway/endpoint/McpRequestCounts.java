@@ -8,7 +8,7 @@ import io.vertx.micrometer.backends.BackendRegistries;
 
 /**
  * {@code mgw_mcp_requests_total{status}}: the requests {@code /mcp/{slug}} answered, by HTTP status (401s, 404s,
- * 429s included). It stands in for Vert.x's own HTTP-server meters, which are off: four meter lookups per request
+ * 429s included; mounted after CORS, so its preflights and refusals are not counted). It stands in for Vert.x's own HTTP-server meters, which are off: four meter lookups per request
  * cost about 6 % of the data plane's event loop (docs/PERFORMANCE.md); here a request costs one array read.
  * One per data-plane instance, used on its event loop; the counters themselves are node-wide.
  */
